@@ -1,0 +1,3 @@
+"""motcua: one-stop public administrative service centers for Vietnam."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,97 @@
+"""Typed readers for environment variables.
+
+Every reader fails with :class:`ConfigError`, whose message is one line naming the variable
+and what it expects; ``motcua`` prints that line and exits instead of a traceback.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+
+class ConfigError(Exception):
+    """A setting read from the environment is missing or malformed."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ConfigError(f"{name} is required but not set (see .env.example)")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigError(f"{name}={value!r} is not a boolean (use 1/0, true/false, yes/no)")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 10**9) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+    if not minimum <= number <= maximum:
+        raise ConfigError(f"{name}={number} is out of range ({minimum}..{maximum})")
+    return number
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_database(name: str, default: str, *, var_dir: Path) -> dict:
+    """Parse a database URL; only SQLite and PostgreSQL are supported."""
+    url = env_str(name, default)
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except (ValueError, KeyError) as error:
+        raise ConfigError(
+            f"{name}={url!r} is not a valid database URL "
+            f"(use sqlite:///path/to/file.sqlite3 or postgres://user:pass@host:5432/name): {error}"
+        ) from None
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        if not config.get("NAME") or config["NAME"] == ":memory:":
+            raise ConfigError(f"{name}={url!r}: the SQLite database needs a file path")
+        path = Path(config["NAME"])
+        if not path.is_absolute():
+            path = var_dir.parent / path
+        config["NAME"] = str(path)
+        config["CONN_MAX_AGE"] = 0
+        config.pop("CONN_HEALTH_CHECKS", None)
+        config["OPTIONS"] = {
+            # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock
+            # at BEGIN so two concurrent transitions queue instead of failing mid-transaction
+            # with "database is locked" on upgrade from a read lock.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                " PRAGMA busy_timeout=20000;"
+            ),
+        }
+    elif engine in {"django.db.backends.postgresql"}:
+        if not config.get("NAME"):
+            raise ConfigError(f"{name}={url!r}: the PostgreSQL URL needs a database name")
+    else:
+        raise ConfigError(
+            f"{name}={url!r}: unsupported database (motcua runs on SQLite or PostgreSQL)"
+        )
+    return config

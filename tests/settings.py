@@ -1,0 +1,18 @@
+"""Settings for the test suite: the production module with test-only values filled in."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("MOTCUA_VAR_DIR", str(Path(tempfile.gettempdir()) / "motcua-test-var"))
+os.environ.setdefault("MOTCUA_SECURE_SSL", "0")
+
+from motcua.config.settings import *  # noqa: F403
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
