@@ -11,6 +11,10 @@ os.environ.setdefault("MOTCUA_SECURE_SSL", "0")
 
 from motcua.config.settings import *  # noqa: F403
 
+# Tasks run at once in tests (on commit), so slips and notifications are checked inline.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = VAR_DIR / "media"  # noqa: F405
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

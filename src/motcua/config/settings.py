@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "motcua.units",
     "motcua.workdays",
 ]
@@ -169,6 +170,22 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+
+# The address citizens reach the public pages at: printed on every slip's QR code.
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# Largest accepted upload (PDF/JPEG/PNG), in megabytes.
+MOTCUA_MAX_UPLOAD_BYTES = env_int("MOTCUA_MAX_UPLOAD_MB", 10, minimum=1, maximum=200) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_MAX_UPLOAD_BYTES + 1024 * 1024
+# Share of the time limit used after which a dossier or step shows as "at risk".
+MOTCUA_AT_RISK_SHARE = env_int("MOTCUA_AT_RISK_PERCENT", 80, minimum=1, maximum=99) / 100
+
+# Background work (slips, notifications, deadline flags): django.tasks with the database
+# backend, run by `motcua worker`; no broker needed.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("MOTCUA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -42,6 +42,8 @@ class CalendarOverride(models.Model):
         limit_choices_to={"dataset": Dataset.TWO_LEVEL, "level": Level.PROVINCE},
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Part of the calendar cache's fingerprint: a changed override rebuilds the calendar.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
