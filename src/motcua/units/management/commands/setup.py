@@ -11,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, demo: bool = False, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_units")
+        call_command("catalog", "seed")
         call_command("collectstatic", interactive=False, verbosity=0)
         if demo:
             call_command("seed_demo")
