@@ -327,3 +327,15 @@ def test_every_illegal_move_is_refused_naming_the_allowed_ones(state, target, su
     assert error.value.details["current"] == state
     assert fresh(d).event_count == count
     assert fresh(d).state == state
+
+
+def test_a_citizen_sees_their_own_dossiers_and_nobody_elses(submit, staff, clock):
+    from motcua.units.models import User
+
+    mine = submit(channel=Channel.ONLINE, user=staff.citizen, owner=staff.citizen)
+    submit()  # a counter dossier of somebody else
+    other = User.objects.create_user("congdan2", password=None)
+    assert list(Dossier.objects.visible_to(staff.citizen)) == [mine]
+    assert not Dossier.objects.visible_to(other).exists()
+    # The counter officer of the commune sees both.
+    assert Dossier.objects.visible_to(staff.counter_a).count() == 2

@@ -3,9 +3,11 @@
 import io
 import unicodedata
 
+import pytest
 from pypdf import PdfReader
 
 from motcua.dossiers import services as s
+from motcua.dossiers.errors import Refused
 from motcua.dossiers.models import Slip, SlipKind
 from motcua.dossiers.public import status_token_valid, status_url
 from tests.dossiers.conftest import APPLICANT, PDF
@@ -34,11 +36,8 @@ def test_no_slip_when_the_action_is_refused(
     submit, staff, clock, django_capture_on_commit_callbacks
 ):
     d = submit()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            s.dossier_refuse(dossier=d, user=staff.counter_a, reason="")
-        except Exception:  # noqa: BLE001 - the refusal is the point of the test
-            pass
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Refused):
+        s.dossier_refuse(dossier=d, user=staff.counter_a, reason="")
     assert callbacks == []
     assert not Slip.objects.exists()
 

@@ -8,7 +8,7 @@ from motcua.dossiers.workflow import TRANSITIONS, State
 
 def test_every_state_has_a_row_and_final_states_lead_nowhere():
     assert set(TRANSITIONS) == set(State)
-    assert wf.TERMINAL == {State.REFUSED, State.RETURNED, State.WITHDRAWN, State.STOPPED}
+    assert {State.REFUSED, State.RETURNED, State.WITHDRAWN, State.STOPPED} == wf.TERMINAL
 
 
 def test_every_open_state_can_reach_an_end():

@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.api",
     "django_htmx",
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from motcua.api.main import api
 from motcua.units import views as unit_views
 
 admin.site.site_header = "motcua — Quản trị hệ thống một cửa"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

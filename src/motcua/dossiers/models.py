@@ -96,16 +96,23 @@ class DossierQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self
+        # A citizen (or anybody) sees the dossiers they own, whatever their units.
+        owned = (
+            Q(owner_id=user.pk)
+            if user is not None and user.is_authenticated and user.is_active
+            else None
+        )
         if scope.is_empty:
-            return self.none()
+            return self.filter(owned) if owned is not None else self.none()
         requests = AgencyRequest.objects.filter(dossier=OuterRef("pk")).filter(
             scope.q("to_agency__unit_id", province_path="to_agency__unit__province_id")
         )
-        return self.filter(
+        q = (
             scope.q("unit_id", province_path="province_id")
             | scope.q("competent_unit_id", province_path="competent_province_id")
             | Q(Exists(requests))
         )
+        return self.filter(q | owned if owned is not None else q)
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
