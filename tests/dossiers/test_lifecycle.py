@@ -339,3 +339,19 @@ def test_a_citizen_sees_their_own_dossiers_and_nobody_elses(submit, staff, clock
     assert not Dossier.objects.visible_to(other).exists()
     # The counter officer of the commune sees both.
     assert Dossier.objects.visible_to(staff.counter_a).count() == 2
+
+
+def test_the_demo_dossiers_are_created_once(units, django_capture_on_commit_callbacks):
+    from motcua.catalog.services import catalog_seed
+    from motcua.dossiers.demo import seed_demo_dossiers
+    from motcua.units.demo import seed_demo
+
+    catalog_seed()
+    seed_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = seed_demo_dossiers()
+    assert len(first) == 5
+    assert seed_demo_dossiers() == first or sorted(seed_demo_dossiers()) == sorted(first)
+    states = set(Dossier.objects.values_list("state", flat=True))
+    assert {State.SUBMITTED, State.RECEIVED, State.PROCESSING, State.AWAITING_APPROVAL} <= states
+    assert list(verify_all()) == []

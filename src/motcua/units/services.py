@@ -38,7 +38,9 @@ def officer_create(
             "is_staff": is_staff,
         },
     )
-    if password is not None:
+    if password is not None and (_created or not user.has_usable_password()):
+        # Argon2 is slow by design: hash only for a new officer, so re-running the demo
+        # setup stays fast and never resets a password an officer has since changed.
         user.set_password(password)
         user.save(update_fields=["password"])
     return user
