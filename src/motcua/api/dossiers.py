@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, Header, Query, Router, Status
@@ -42,7 +42,6 @@ from motcua.api.schemas import (
 from motcua.api.services import personal_data_access_record
 from motcua.calendar import InvalidLimit, TimeLimit
 from motcua.catalog.models import Procedure
-from motcua.catalog.text import normalize_vietnamese
 from motcua.dossiers import services
 from motcua.dossiers.models import (
     AgencyRequest,
@@ -63,56 +62,10 @@ _SUMMARY_RELATED = ("procedure", "receiving_agency", "competent_agency")
 # -- access -------------------------------------------------------------------------------
 
 
-def _is_staff(user) -> bool:
-    return user.is_superuser or user.is_officer
-
-
-def _owned(user):
-    """A citizen's own dossiers: the ones they submitted online (``owner``).
-
-    Staff reach dossiers through their units (``dossier_list``/``dossier_get_for_user``);
-    a citizen holds no unit, so their only way in is ownership, the same relation the
-    services read when they treat the owner as the ``applicant``.
-    """
-    return Dossier.objects.filter(owner=user).select_related(*_SUMMARY_RELATED)
-
-
 def _dossier_for(user, code: str, *, write: bool = False) -> Dossier:
-    """The dossier ``code`` if ``user`` may see it: 404 otherwise, 403 on a read-only write."""
-    try:
-        return dossier_get_for_user(user, code, write=write)
-    except Http404:
-        # Not in the caller's units; it may still be the caller's own application.
-        owned = _owned(user).filter(code=code).first()
-        if owned is None:
-            raise
-        return owned
-
-
-def _owned_list(user, f: DossierFilters):
-    """The citizen's own dossiers with the same filters ``dossier_list`` applies for staff."""
-    qs = _owned(user)
-    if f.state:
-        qs = qs.filter(state__in=f.state)
-    if f.procedure:
-        qs = qs.filter(procedure__code=f.procedure)
-    if f.q:
-        text = f.q.strip()
-        if "-" in text and any(ch.isdigit() for ch in text):
-            qs = qs.filter(code__startswith=text)
-        else:
-            qs = qs.filter(applicant_search__startswith=normalize_vietnamese(text))
-    if f.id_number:
-        qs = qs.filter(applicant_id_number=f.id_number.strip())
-    if f.phone:
-        qs = qs.filter(applicant_phone=f.phone.strip())
-    if f.received_from:
-        qs = qs.filter(received_at__date__gte=f.received_from)
-    if f.received_to:
-        qs = qs.filter(received_at__date__lte=f.received_to)
-    if f.deadline_status:
-        qs = qs.filter(deadline_status=f.deadline_status)
-    return qs.order_by("-submitted_at", "-id")
+    """The dossier ``code`` if ``user`` may see it (its units, or a citizen's own): 404
+    otherwise, 403 on a read-only write."""
+    return dossier_get_for_user(user, code, write=write)
 
 
 def _agency(identifier: str, field: str) -> Agency:
@@ -233,21 +186,19 @@ def dossier_submit(
 
 @router.get("/dossiers", response=responds(DossierPage), summary="Dossiers visible to the caller")
 def dossier_list_endpoint(request, filters: Query[DossierFilters], page: Query[PageParams]):
-    user = request.auth
-    if _is_staff(user):
-        dossiers = dossier_list(
-            user,
-            state=[str(s) for s in filters.state] if filters.state else None,
-            procedure_code=filters.procedure,
-            q=filters.q,
-            id_number=filters.id_number,
-            phone=filters.phone,
-            received_from=filters.received_from,
-            received_to=filters.received_to,
-            deadline_status=filters.deadline_status,
-        ).select_related(*_SUMMARY_RELATED)
-    else:
-        dossiers = _owned_list(user, filters)
+    # Staff reach dossiers through their units, citizens through ownership: both are in
+    # ``visible_to``, which ``dossier_list`` starts from.
+    dossiers = dossier_list(
+        request.auth,
+        state=[str(s) for s in filters.state] if filters.state else None,
+        procedure_code=filters.procedure,
+        q=filters.q,
+        id_number=filters.id_number,
+        phone=filters.phone,
+        received_from=filters.received_from,
+        received_to=filters.received_to,
+        deadline_status=filters.deadline_status,
+    ).select_related(*_SUMMARY_RELATED)
     # One count and one page query, whatever the page size (pinned in the tests).
     items = dossiers[page.offset : page.offset + page.limit]
     return DossierPage(
