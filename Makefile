@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 python \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$c; break; }; done)
 
-.PHONY: run test lint format clean setup-test browsers
+.PHONY: run test lint format clean test-tools
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -40,7 +40,21 @@ src/motcua/locale/%.mo: src/motcua/locale/%.po $(VENV)/.installed
 run: $(VENV)/.installed $(MO_FILES)
 	$(BIN)/motcua demo
 
-test: $(VENV)/.installed-dev $(MO_FILES)
+# System programs the suite drives: Debian's chromium (browser tests), poppler's pdfsig and
+# NSS's certutil (signatures checked by a verifier independent of ours), SoftHSM2 (a
+# software PKCS#11 token for the token signer). Installed through
+# the system package manager when missing; never a browser download.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+test-tools:
+	@missing=""; \
+	for tool in chromium pdfsig certutil softhsm2-util; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing test tools:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils libnss3-tools softhsm2 >/dev/null; \
+	fi
+
+test: $(VENV)/.installed-dev $(MO_FILES) test-tools
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.api",
+    "motcua.signing",
     "django_htmx",
     "ninja",
 ]
@@ -184,6 +185,10 @@ MOTCUA_MAX_UPLOAD_BYTES = env_int("MOTCUA_MAX_UPLOAD_MB", 10, minimum=1, maximum
 DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_MAX_UPLOAD_BYTES + 1024 * 1024
 # Share of the time limit used after which a dossier or step shows as "at risk".
 MOTCUA_AT_RISK_SHARE = env_int("MOTCUA_AT_RISK_PERCENT", 80, minimum=1, maximum=99) / 100
+
+# PEM bundle of the CAs whose signatures count as "issued by this system" (the licensed CAs
+# of the leaders' certificates). Empty: only the demo CA, and only in demo mode.
+MOTCUA_SIGNING_TRUST_BUNDLE = env_str("MOTCUA_SIGNING_TRUST_BUNDLE", "")
 
 # Background work (slips, notifications, deadline flags): django.tasks with the database
 # backend, run by `motcua worker`; no broker needed.

@@ -222,6 +222,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        # Vietnamese order: family and middle names (last_name) before the given name.
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_officer(self) -> bool:
         return self.agency_id is not None

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         self._collect_static()
         if demo:
             call_command("seed_demo")
+            call_command("demo_pki")
             call_command("seed_demo_dossiers")
 
     def _collect_static(self) -> None:
