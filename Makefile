@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 python \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$c; break; }; done)
 
-.PHONY: run test lint format clean test-tools
+.PHONY: run test lint format clean test-tools eid-dev
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,16 +42,17 @@ run: $(VENV)/.installed $(MO_FILES)
 
 # System programs the suite drives: Debian's chromium (browser tests), poppler's pdfsig and
 # NSS's certutil (signatures checked by a verifier independent of ours), SoftHSM2 (a
-# software PKCS#11 token for the token signer). Installed through
+# software PKCS#11 token for the token signer), Node.js (runs the OpenID Connect provider
+# the eID login tests log in through). Installed through
 # the system package manager when missing; never a browser download.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 test-tools:
 	@missing=""; \
-	for tool in chromium pdfsig certutil softhsm2-util; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	for tool in chromium pdfsig certutil softhsm2-util node npm; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing test tools:$$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils libnss3-tools softhsm2 >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils libnss3-tools softhsm2 nodejs npm >/dev/null; \
 	fi
 
 test: $(VENV)/.installed-dev $(MO_FILES) test-tools
@@ -64,6 +65,11 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# A local OpenID Connect provider on port 9400 for trying eID login with `make run`; it
+# prints the MOTCUA_OIDC_* values to export.
+eid-dev: $(VENV)/.installed-dev
+	$(PY) -m tests.identity.oidc_provider serve
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info $(MO_FILES)

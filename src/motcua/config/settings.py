@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.api",
     "motcua.signing",
+    "motcua.identity",
+    "motcua.notify",
     "django_htmx",
     "ninja",
 ]
@@ -189,6 +191,43 @@ MOTCUA_AT_RISK_SHARE = env_int("MOTCUA_AT_RISK_PERCENT", 80, minimum=1, maximum=
 # PEM bundle of the CAs whose signatures count as "issued by this system" (the licensed CAs
 # of the leaders' certificates). Empty: only the demo CA, and only in demo mode.
 MOTCUA_SIGNING_TRUST_BUNDLE = env_str("MOTCUA_SIGNING_TRUST_BUNDLE", "")
+
+# Login with electronic identification (OpenID Connect). No issuer: eID login is off and the
+# login page says so. `python -m tests.identity.oidc_provider serve` prints values for a demo.
+MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_CLIENT_ID = env_str("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = env_str("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = env_str("MOTCUA_OIDC_SCOPES", "openid profile")
+MOTCUA_OIDC_ID_NUMBER_CLAIM = env_str("MOTCUA_OIDC_ID_NUMBER_CLAIM", "id_number")
+MOTCUA_OIDC_ACR_VALUES = env_str("MOTCUA_OIDC_ACR_VALUES", "")
+
+# Notifications. E-mail through Django 6.1's MAILERS (which replaces the EMAIL_* settings;
+# the variables keep their usual names). No EMAIL_HOST: messages are files under var/mail.
+_EMAIL_HOST = env_str("EMAIL_HOST", "")
+if env_bool("EMAIL_USE_TLS", default=True) and env_bool("EMAIL_USE_SSL", default=False):
+    raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _EMAIL_HOST,
+            "port": env_int("EMAIL_PORT", 587, minimum=1, maximum=65535),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "use_ssl": env_bool("EMAIL_USE_SSL", default=False),
+            "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1, maximum=300),
+        },
+    }
+    if _EMAIL_HOST
+    else {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua <no-reply@localhost>")
+MOTCUA_SMS_GATEWAY = env_str("MOTCUA_SMS_GATEWAY", "motcua.notify.sms.OutboxGateway")
+MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 
 # Background work (slips, notifications, deadline flags): django.tasks with the database
 # backend, run by `motcua worker`; no broker needed.

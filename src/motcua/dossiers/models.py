@@ -171,6 +171,8 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    # The eID assurance level (the OpenID Connect ``acr``) of the login that submitted it.
+    assurance_level = models.CharField(_("assurance level"), max_length=255, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
     # A retried submission carries the same key and gets the same dossier back.
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)

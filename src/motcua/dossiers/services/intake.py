@@ -82,6 +82,7 @@ def dossier_submit(
     form_data: dict | None = None,
     idempotency_key: str | None = None,
     fee_paid_online: bool = False,
+    assurance_level: str = "",
 ) -> Dossier:
     """Create a dossier and submit it; the code is issued now.
 
@@ -121,6 +122,7 @@ def dossier_submit(
                 owner=owner,
                 submitted_by=user if getattr(user, "is_authenticated", False) else None,
                 channel=channel,
+                assurance_level=assurance_level,
                 form_data=form_data or {},
                 idempotency_key=idempotency_key or None,
                 fee_vnd=procedure.fee_vnd,
@@ -148,7 +150,11 @@ def dossier_submit(
                 from_state=State.DRAFT,
                 to_state=State.SUBMITTED,
                 at=at,
-                payload={"code": dossier.code, "channel": str(channel)},
+                payload={
+                    "code": dossier.code,
+                    "channel": str(channel),
+                    "assurance_level": assurance_level,
+                },
             )
             dossier.save()
     except IntegrityError:

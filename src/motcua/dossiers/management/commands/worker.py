@@ -22,6 +22,12 @@ def _flag_forever(interval: int, stop: threading.Event) -> None:
         except Exception:
             # A failed pass is logged and retried at the next interval; the worker stays up.
             log.exception("deadline flagging failed")
+        try:
+            # Notifications whose task was lost or whose attempt is due again (called by
+            # name: dossiers does not import the notify app).
+            call_command("notify_retry", verbosity=0)
+        except Exception:
+            log.exception("notification retry sweep failed")
         finally:
             close_old_connections()
 
