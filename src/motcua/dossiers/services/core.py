@@ -257,6 +257,41 @@ def transition(
     return dossier, event
 
 
+def transition_with_reason(
+    dossier_pk: int,
+    *,
+    user,
+    target: State,
+    action: Action,
+    reason: str,
+    version: int | None = None,
+    apply: Callable[[Dossier, dt.datetime], dict | None] | None = None,
+) -> tuple[Dossier, DossierEvent]:
+    """A transition whose target needs a reason (refusal, rejection, withdrawal, stop…):
+    a blank reason is refused as missing, and the reason goes into the event."""
+    reason = reason.strip()
+
+    def with_reason(d: Dossier, at: dt.datetime) -> dict:
+        payload = (apply(d, at) if apply is not None else None) or {}
+        payload["reason"] = reason
+        return payload
+
+    return transition(
+        dossier_pk,
+        user=user,
+        target=target,
+        action=action,
+        version=version,
+        provided=frozenset({wf.Need.REASON} if reason else set()),
+        apply=with_reason,
+    )
+
+
+def close_open_steps(dossier: Dossier, at: dt.datetime) -> None:
+    """A dossier that ends early (withdrawn, stopped) leaves no step running."""
+    dossier.steps.filter(finished_at__isnull=True, started_at__isnull=False).update(finished_at=at)
+
+
 def issue_code(agency, at: dt.datetime) -> str:
     """The next code of ``agency`` for the local day of ``at``.
 

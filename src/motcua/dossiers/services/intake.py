@@ -331,15 +331,13 @@ def _replan_open_steps(dossier: Dossier, calendar, at: dt.datetime) -> None:
 
 def dossier_refuse(*, dossier: Dossier, user, reason: str, version: int | None = None) -> Dossier:
     """Refuse to receive a dossier that is not eligible, with reasons (art. 16)."""
-    reason = reason.strip()
-    dossier, event = core.transition(
+    dossier, event = core.transition_with_reason(
         dossier.pk,
         user=user,
         target=State.REFUSED,
         action=Action.REFUSE,
+        reason=reason,
         version=version,
-        provided=frozenset({wf.Need.REASON} if reason else set()),
-        apply=lambda d, at: {"reason": reason},
     )
     after_commit_slip(event, SlipKind.REFUSAL)
     return dossier
@@ -347,19 +345,13 @@ def dossier_refuse(*, dossier: Dossier, user, reason: str, version: int | None =
 
 def dossier_withdraw(*, dossier: Dossier, user, reason: str, version: int | None = None) -> Dossier:
     """Withdrawal at the applicant's request ends the dossier and its clock."""
-    reason = reason.strip()
-
-    def apply(d: Dossier, at: dt.datetime) -> dict:
-        d.steps.filter(finished_at__isnull=True, started_at__isnull=False).update(finished_at=at)
-        return {"reason": reason}
-
-    dossier, _ = core.transition(
+    dossier, _ = core.transition_with_reason(
         dossier.pk,
         user=user,
         target=State.WITHDRAWN,
         action=Action.WITHDRAW,
+        reason=reason,
         version=version,
-        provided=frozenset({wf.Need.REASON} if reason else set()),
-        apply=apply,
+        apply=core.close_open_steps,
     )
     return dossier

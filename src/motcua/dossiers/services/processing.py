@@ -328,20 +328,17 @@ def _finish(d: Dossier, at: dt.datetime) -> dict:
 
 def dossier_reject(*, dossier: Dossier, user, reason: str, version: int | None = None):
     """Rejection on the merits, with reasons, within the time limit (art. 19)."""
-    reason = reason.strip()
 
     def apply(d: Dossier, at: dt.datetime) -> dict:
-        row = _advance(d, at, until_kind="return")
-        row.update(_finish(d, at), reason=reason)
-        return row
+        return {**_advance(d, at, until_kind="return"), **_finish(d, at)}
 
-    dossier, _ = core.transition(
+    dossier, _ = core.transition_with_reason(
         dossier.pk,
         user=user,
         target=State.REJECTED,
         action=Action.REJECT,
+        reason=reason,
         version=version,
-        provided=frozenset({wf.Need.REASON} if reason else set()),
         apply=apply,
     )
     return dossier
@@ -510,19 +507,14 @@ def dossier_return(
 
 
 def dossier_stop(*, dossier: Dossier, user, reason: str, version: int | None = None) -> Dossier:
-    reason = reason.strip()
-
-    def apply(d: Dossier, at: dt.datetime) -> dict:
-        d.steps.filter(finished_at__isnull=True, started_at__isnull=False).update(finished_at=at)
-        return {"reason": reason}
-
-    dossier, _ = core.transition(
+    """Stop processing (e.g. the applicant died or the matter became moot): ends the dossier."""
+    dossier, _ = core.transition_with_reason(
         dossier.pk,
         user=user,
         target=State.STOPPED,
         action=Action.STOP,
+        reason=reason,
         version=version,
-        provided=frozenset({wf.Need.REASON} if reason else set()),
-        apply=apply,
+        apply=core.close_open_steps,
     )
     return dossier
