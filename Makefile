@@ -33,8 +33,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	@touch $@
 
 # Compiled catalogues are build products: made from the .po sources at setup.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/motcua/locale/*/LC_MESSAGES/*.po))
-src/motcua/locale/%.mo: src/motcua/locale/%.po $(VENV)/.installed
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/motcua/locale/*/LC_MESSAGES/*.po \
+	src/motcua/*/locale/*/LC_MESSAGES/*.po))
+src/motcua/%.mo: src/motcua/%.po $(VENV)/.installed
 	$(BIN)/pybabel compile --domain=django -i $< -o $@
 
 run: $(VENV)/.installed $(MO_FILES)

@@ -15,6 +15,9 @@ from motcua.config.settings import *  # noqa: F403
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = VAR_DIR / "media"  # noqa: F405
 
+# Rate-limit counters per test process; tests clear it between tests without a database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Same algorithm as production, lowest cost: creating officers in fixtures stays fast.
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 

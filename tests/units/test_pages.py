@@ -8,8 +8,15 @@ from motcua.units.models import Role, RoleAssignment, User
 pytestmark = pytest.mark.usefixtures("units")
 
 
+def test_every_staff_login_door_leads_to_the_office_login(client):
+    for door in ("/accounts/login/", "/admin/login/?next=/admin/"):
+        response = client.get(door)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/office/login/")
+
+
 def test_login_page_is_served_in_vietnamese(client):
-    response = client.get("/accounts/login/")
+    response = client.get("/office/login/")
     assert response.status_code == 200
     assert response["Content-Language"] == "vi"
     assert 'lang="vi"' in response.text
@@ -70,8 +77,8 @@ def test_the_admin_speaks_vietnamese(client):
 
 
 def test_english_is_available(client):
-    response = client.get("/accounts/login/", headers={"accept-language": "en"})
+    response = client.get("/office/login/", headers={"accept-language": "en"})
     assert response["Content-Language"] == "en"
     assert "Staff login" in response.text
-    vietnamese = client.get("/accounts/login/")
+    vietnamese = client.get("/office/login/")
     assert "Đăng nhập cán bộ" in vietnamese.text

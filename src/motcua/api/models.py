@@ -47,6 +47,8 @@ class ApiToken(models.Model):
 
 class AccessPurpose(models.TextChoices):
     API = "api", _("Read through the API")
+    OFFICE_DOSSIER = "office_dossier", _("Dossier page in the back office")
+    OFFICE_INTAKE = "office_intake", _("Applicant look-up at intake")
 
 
 class PersonalDataAccess(models.Model):

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.identity",
     "motcua.notify",
+    "motcua.ratings",
+    "motcua.office",
+    "motcua.portal",
     "django_htmx",
     "ninja",
 ]
@@ -125,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/office/login/"
 
 # Staff sessions expire after inactivity: a counter PC is shared.
 SESSION_COOKIE_AGE = env_int("MOTCUA_SESSION_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
@@ -157,6 +160,30 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The cache holds rate-limit counters (login, status lookup), so it must be shared by every
+# web process: the database by default (no extra service), Redis when MOTCUA_CACHE_URL is
+# set (redis://host:6379/1; needs the `redis` extra).
+_CACHE_URL = env_str("MOTCUA_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "motcua_cache",
+        }
+    )
+}
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ConfigError(f"MOTCUA_CACHE_URL={_CACHE_URL!r} must be a redis:// URL (or empty)")
+
+# Citizen portal: the payment provider (dotted path; empty: the sandbox, in demo or debug
+# only), status-lookup rate limit, and how long a rating link stays valid.
+MOTCUA_PAYMENT_PROVIDER = env_str("MOTCUA_PAYMENT_PROVIDER", "")
+MOTCUA_LOOKUP_ATTEMPTS = env_int("MOTCUA_LOOKUP_ATTEMPTS", 10, minimum=1, maximum=1000)
+MOTCUA_LOOKUP_WINDOW_MINUTES = env_int("MOTCUA_LOOKUP_WINDOW_MINUTES", 15, minimum=1, maximum=1440)
+MOTCUA_RATING_LINK_DAYS = env_int("MOTCUA_RATING_LINK_DAYS", 30, minimum=1, maximum=365)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -214,6 +214,8 @@ class Dossier(models.Model):
                 fields=["competent_unit", "state", "due_at"], name="dossier_comp_state_due"
             ),
             models.Index(fields=["province", "state", "due_at"], name="dossier_prov_state_due"),
+            # Public feeds (Open311) and "latest first" lists over every dossier.
+            models.Index(fields=["submitted_at"], name="dossier_submitted_at"),
             # The late-flagging task: open dossiers by due date.
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
             # Search by applicant name, ID number and phone.

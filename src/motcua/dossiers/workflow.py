@@ -95,7 +95,8 @@ ACTORS: Mapping[State, frozenset[str]] = {
     S.AWAITING_APPROVAL: frozenset({SPECIALIST, HEAD}),
     S.APPROVED: frozenset({LEADER, HEAD}),
     S.REJECTED: frozenset({LEADER, HEAD}),
-    S.RESULT_READY: frozenset({COUNTER, SPECIALIST, HEAD}),
+    # The leader who approves and signs hands the signed result to the desk at once.
+    S.RESULT_READY: frozenset({COUNTER, SPECIALIST, HEAD, LEADER}),
     S.RETURNED: frozenset({COUNTER}),
     S.WITHDRAWN: frozenset({APPLICANT, COUNTER}),
     S.STOPPED: frozenset({LEADER, HEAD}),

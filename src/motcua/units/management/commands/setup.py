@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo: bool = False, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         call_command("load_units")
         call_command("catalog", "seed")
         self._collect_static()

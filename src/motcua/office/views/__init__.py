@@ -1,0 +1,1 @@
+"""Back-office pages under /office/ (server-rendered, htmx partials, no CDN)."""

@@ -1,0 +1,49 @@
+"""What the office views share: pagination, the error message in the page's language,
+the dossier fetched through the access rule."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.utils.translation import get_language
+
+from motcua.dossiers.errors import DossierError
+from motcua.dossiers.selectors import dossier_get_for_user
+from motcua.office.selectors import PAGE_SIZE
+
+
+def error_text(error: DossierError) -> str:
+    """The service's message in the page's language (Vietnamese unless English)."""
+    if (get_language() or "vi").startswith("en"):
+        return error.message_en
+    return error.message_vi
+
+
+def page_of(request, queryset, size: int = PAGE_SIZE):
+    paginator = Paginator(queryset, size)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    return paginator.get_page(number)
+
+
+def dossier_for(request, code: str, *, write: bool = False):
+    """The dossier ``code`` through the access rule: 404 outside the caller's units (an
+    outsider cannot even learn that it exists), 403 for a read-only role on a write."""
+    if not code:
+        raise Http404
+    return dossier_get_for_user(request.user, code, write=write)
+
+
+def query_without(request, *names: str) -> str:
+    """The current query string without ``names`` (for sort and page links)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def template_for(request, template: str, partial: str) -> str:
+    """htmx requests get the named partial of the same template (Django's partials)."""
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return f"{template}#{partial}"
+    return template
