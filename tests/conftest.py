@@ -102,3 +102,13 @@ def personas(units) -> Personas:
 
 def pytest_report_header(config):
     return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars():
+    """Calendars are cached per process for a few seconds; a test starts from the tables."""
+    from motcua.workdays.services import forget_calendars
+
+    forget_calendars()
+    yield
+    forget_calendars()

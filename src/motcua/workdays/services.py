@@ -7,6 +7,7 @@ stored overrides or office hours change (one small query tells).
 
 import datetime as dt
 import threading
+import time
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -30,6 +31,11 @@ FIRST_YEAR = 2020
 
 _cache: dict[tuple, WorkCalendar] = {}
 _lock = threading.Lock()
+# How long a fingerprint check is trusted: every transition asks for a calendar, and the
+# services below forget it at once when they change an override; a change made another
+# way (another process, the admin) is seen within this many seconds.
+FINGERPRINT_TTL = 5.0
+_checked: dict[int | None, tuple[float, tuple]] = {}
 
 
 def _years() -> range:
@@ -91,7 +97,12 @@ def _pure(row: CalendarOverride) -> DayOverride:
 def calendar_for(province: Unit | int | None = None) -> WorkCalendar:
     """The working calendar of ``province`` (None: the national calendar)."""
     province_id = province.pk if isinstance(province, Unit) else province
+    now = time.monotonic()
+    recent = _checked.get(province_id)
+    if recent is not None and now - recent[0] < FINGERPRINT_TTL and recent[1] in _cache:
+        return _cache[recent[1]]
     key = _fingerprint(province_id)
+    _checked[province_id] = (now, key)
     with _lock:
         cached = _cache.get(key)
     if cached is not None:
@@ -105,6 +116,11 @@ def calendar_for(province: Unit | int | None = None) -> WorkCalendar:
             del _cache[stale]
         _cache[key] = calendar
     return calendar
+
+
+def forget_calendars() -> None:
+    """Check the stored overrides again on the next ``calendar_for``."""
+    _checked.clear()
 
 
 def province_by_code(code: int | str) -> Unit:
@@ -133,6 +149,7 @@ def override_set(
     """
     if not reason.strip():
         raise ValueError("An override needs a reason.")
+    forget_calendars()
     row, _created = CalendarOverride.objects.update_or_create(
         date=date,
         province=province,
@@ -148,6 +165,7 @@ def override_set(
 
 @transaction.atomic
 def override_remove(*, date: dt.date, province: Unit | None = None) -> int:
+    forget_calendars()
     deleted, _ = CalendarOverride.objects.filter(date=date, province=province).delete()
     return deleted
 

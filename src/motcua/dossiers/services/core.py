@@ -38,10 +38,19 @@ def now() -> dt.datetime:
     return timezone.now()
 
 
+def _assignments(user) -> list:
+    """The user's role assignments, read once per user object (i.e. once per request)."""
+    cached = getattr(user, "_motcua_role_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("unit"))
+        user._motcua_role_assignments = cached
+    return cached
+
+
 def roles_for(user, dossier: Dossier) -> frozenset[str]:
-    """The roles ``user`` holds over ``dossier``: unit roles in a unit that receives,
-    decides or was asked about it (a provincial role covers the province's communes), and
-    ``applicant`` for the citizen who owns it."""
+    """The roles ``user`` holds over ``dossier``: unit roles in a unit that receives or
+    decides it, or that is being asked about it right now (a provincial role covers the
+    province's communes), and ``applicant`` for the citizen who owns it."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     roles: set[str] = set()
@@ -50,12 +59,20 @@ def roles_for(user, dossier: Dossier) -> frozenset[str]:
     if user.is_superuser:
         roles.update({wf.COUNTER, wf.SPECIALIST, wf.HEAD, wf.LEADER})
         return frozenset(roles)
+    assignments = _assignments(user)
+    if not assignments:
+        return frozenset(roles)
     units = {dossier.unit_id, dossier.competent_unit_id}
     provinces = {dossier.province_id, dossier.competent_province_id}
-    for request in dossier.requests.all():
-        units.add(request.to_agency.unit_id)
-        provinces.add(request.to_agency.unit.province_id)
-    for assignment in RoleAssignment.objects.filter(user=user).select_related("unit"):
+    if dossier.state in {State.CONSULTING, State.TRANSFERRED}:
+        # The agency asked for an opinion or a part of the work acts on the dossier only
+        # while its answer is awaited.
+        for request in dossier.requests.filter(answered_at__isnull=True).select_related(
+            "to_agency__unit"
+        ):
+            units.add(request.to_agency.unit_id)
+            provinces.add(request.to_agency.unit.province_id)
+    for assignment in assignments:
         unit = assignment.unit
         if unit.pk in units or (unit.level == Level.PROVINCE and unit.pk in provinces):
             roles.add(assignment.role)

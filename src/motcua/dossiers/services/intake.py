@@ -180,7 +180,8 @@ def _same_submitter(existing: Dossier, user) -> Dossier:
 def _plan_steps(dossier: Dossier, calendar, start: dt.datetime, user) -> None:
     """Create the dossier's steps from its process, each due after its budget."""
     process = Process.objects.for_procedure(dossier.procedure, dossier.competent_agency)
-    steps = list(process.steps.order_by("order"))
+    # The steps come prefetched in order with the process.
+    steps = list(process.steps.all())
     legal_due = dossier.due_at
     cursor = calendar.clock_start(start)
     rows = []
