@@ -1,6 +1,7 @@
 """Fixtures of the portal tests: the dossier fixtures (re-exported by name, as pytest only
 collects fixtures from a conftest on the test's path), a procedure with documents, a
-logged-in citizen, a community digital helper, and a clean rate-limit cache."""
+logged-in citizen, a community digital helper, a clean rate-limit cache, and the loopback
+SMTP server of the notification tests (``smtp``)."""
 
 import pytest
 from django.core.cache import cache
@@ -9,9 +10,10 @@ from django.test import Client
 from motcua.units.models import Role
 from motcua.units.services import officer_create, role_grant
 from tests.dossiers.conftest import APPLICANT, clock, procedure, staff, submit
+from tests.notify.conftest import smtp, smtp_server
 from tests.portal.support import add_documents, compile_catalogues
 
-__all__ = ["APPLICANT", "clock", "procedure", "staff", "submit"]
+__all__ = ["APPLICANT", "clock", "procedure", "smtp", "smtp_server", "staff", "submit"]
 
 
 @pytest.fixture(scope="session", autouse=True)

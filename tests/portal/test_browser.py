@@ -1,11 +1,13 @@
 """A citizen on a small phone, end to end, in a real browser (Playwright driving Debian's
-chromium at /usr/bin/chromium against a live server): find the procedure, apply online
-with an upload, see the appointment once the counter has received the dossier, and rate
-the service after the result is returned.
+chromium at /usr/bin/chromium against a live server): log in with eID at the OpenID
+Connect provider, find the procedure, apply online with an upload, see the appointment
+once the counter has received the dossier, get the e-mail, and rate the service after the
+result is returned.
 
-Login: the eID login (OpenID Connect, motcua.identity) is not wired yet, so the citizen's
-session is made with the Django test client (``force_login``) and its ``sessionid`` cookie
-is put into the browser context. Replace ``_log_in`` with the OIDC flow once it exists.
+Login: the development OpenID Connect provider of tests/identity (npm oidc-provider on
+loopback), started for the live server so that its client accepts the live server's
+callback URL; the citizen fills the provider's own login and consent pages in the browser.
+E-mail: the loopback SMTP server of tests/notify.
 
 Screenshots at 360×640 go to test-artifacts/portal/.
 """
@@ -15,12 +17,15 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from django.test import Client
 from django.utils import timezone
 
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, State
+from motcua.identity.models import CitizenIdentity
+from motcua.identity.oidc import forget_clients
 from motcua.ratings.models import Rating
+from tests.identity.conftest import ACCOUNT
+from tests.identity.oidc_provider import ProviderError, start
 from tests.portal.support import PDF, add_documents
 
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
@@ -34,6 +39,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+EMAIL = "anh.nguyen@example.invalid"
 PHONE = {"width": 360, "height": 640}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
 
@@ -62,13 +68,49 @@ def browser(monkeypatch):
         browser.close()
 
 
-def _log_in(context, live_server, user) -> None:
-    """Stand-in for the eID login: a Django session made by the test client."""
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+@pytest.fixture(scope="session")
+def live_oidc_provider(live_server):
+    """A provider whose client's redirect URI is the live server's callback (its port is
+    only known once the live server runs, after tests/identity's provider was started)."""
+    try:
+        provider = start(
+            redirect_uris=[f"{live_server.url}/oidc/callback/"],
+            post_logout_redirect_uris=[f"{live_server.url}/"],
+        )
+    except ProviderError as error:
+        pytest.fail(f"The development OpenID Connect provider is required: {error}", pytrace=False)
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def eid(settings, live_server, live_oidc_provider):
+    """motcua behind the live server, configured against that provider."""
+    settings.MOTCUA_PUBLIC_URL = live_server.url
+    settings.MOTCUA_OIDC_ISSUER = live_oidc_provider.issuer
+    settings.MOTCUA_OIDC_CLIENT_ID = live_oidc_provider.client_id
+    settings.MOTCUA_OIDC_CLIENT_SECRET = live_oidc_provider.client_secret
+    settings.MOTCUA_OIDC_SCOPES = "openid profile"
+    forget_clients()
+    yield live_oidc_provider
+    forget_clients()
+
+
+def _log_in(page, live_server, provider) -> None:
+    """The eID login: the portal's link, the provider's login and consent pages, back."""
+    page.goto(f"{live_server.url}/")
+    page.click("a[href^='/oidc/login/']")
+    page.wait_for_url(f"{provider.issuer}/interaction/**")
+    page.fill("input[name=id_number]", ACCOUNT["id_number"])
+    page.fill("input[name=password]", ACCOUNT["password"])
+    page.select_option("select[name=level]", "2")
+    _shot(page, "0-eid-login")
+    page.click("button:has-text('Đăng nhập')")
+    page.wait_for_url(f"{provider.issuer}/interaction/**")
+    page.click("button:has-text('Đồng ý')")  # share the identity with motcua
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.is_visible("button:has-text('Đăng xuất')")
+    assert page.is_visible("text=Nguyễn Thị Ngọc Ánh")
 
 
 def _shot(page, name: str) -> None:
@@ -77,16 +119,19 @@ def _shot(page, name: str) -> None:
 
 
 def test_a_citizen_applies_online_follows_the_dossier_and_rates_it(
-    transactional_db, live_server, staff, procedure, citizen, browser
+    transactional_db, live_server, staff, procedure, eid, smtp, browser
 ):
     add_documents(procedure)
     context = browser.new_context(viewport=PHONE, locale="vi-VN", device_scale_factor=1)
-    _log_in(context, live_server, citizen)
     page = context.new_page()
     page.set_default_timeout(15_000)
 
+    # Log in with eID at the provider, in this browser.
+    _log_in(page, live_server, eid)
+    identity = CitizenIdentity.objects.get()
+    assert (identity.issuer, identity.id_number) == (eid.issuer, ACCOUNT["id_number"])
+
     # Find the procedure, without accents.
-    page.goto(f"{live_server.url}/")
     page.fill("#q", "dang ky khai sinh")
     page.click("button:has-text('Tìm')")
     _shot(page, "1-catalogue")
@@ -102,8 +147,10 @@ def test_a_citizen_applies_online_follows_the_dossier_and_rates_it(
     page.click("text=Bắt đầu khai hồ sơ")
 
     # The application, with the two mandatory papers uploaded.
-    assert page.input_value("#id_phone") == "0912345678"  # from the account
-    page.fill("#id_id_number", "046190001234")
+    assert page.input_value("#id_name") == "Nguyễn Thị Ngọc Ánh"  # from the eID login
+    page.fill("#id_phone", "0912345678")
+    page.fill("#id_email", EMAIL)
+    page.fill("#id_id_number", ACCOUNT["id_number"])
     page.fill("#id_address", "Số 12 đường Lê Lợi, Huế")
     first, second = procedure.documents.order_by("order")[:2]
     page.set_input_files(
@@ -122,14 +169,22 @@ def test_a_citizen_applies_online_follows_the_dossier_and_rates_it(
     dossier = Dossier.objects.get()
     assert dossier.state == State.SUBMITTED
     assert dossier.documents.count() == 2
+    assert dossier.owner_id == identity.user_id
     assert page.is_visible(f"text={dossier.code}")
 
     # The counter receives it; the citizen sees the appointment.
     dossier = s.dossier_receive(dossier=dossier, user=staff.counter_a)
     page.reload()
     assert page.is_visible("text=Ngày hẹn trả kết quả")
-    assert page.is_visible(f"text={timezone.localtime(dossier.due_at):%d/%m/%Y %H:%M}")
+    appointment = timezone.localtime(dossier.due_at)
+    assert page.is_visible(f"text={appointment:%d/%m/%Y %H:%M}")
     _shot(page, "5-appointment")
+
+    # The e-mail of the receipt, received by the SMTP server on loopback.
+    [mail] = smtp.to(EMAIL)
+    assert dossier.code in mail["Subject"]
+    assert dossier.code in smtp.text(mail)
+    assert f"{appointment:%d/%m/%Y}" in smtp.text(mail)
 
     # Processed and returned; the citizen rates it.
     run_to_returned_from_received(dossier, staff)
