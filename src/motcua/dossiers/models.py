@@ -218,8 +218,14 @@ class Dossier(models.Model):
             models.Index(fields=["submitted_at"], name="dossier_submitted_at"),
             # The late-flagging task: open dossiers by due date.
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
-            # Search by applicant name, ID number and phone.
-            models.Index(fields=["applicant_search"], name="dossier_applicant_search"),
+            # Search by applicant name: a prefix LIKE, which PostgreSQL serves from a btree
+            # only with the pattern operator class (the database collation is not C).
+            # Other backends ignore the operator class.
+            models.Index(
+                fields=["applicant_search"],
+                name="dossier_applicant_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_id"),
             models.Index(fields=["applicant_phone"], name="dossier_applicant_phone"),
         ]
