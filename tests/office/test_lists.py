@@ -111,3 +111,18 @@ def test_an_empty_search_searches_nothing(office, staff, many):
     response = office(staff.counter_a).get("/office/search/")
     assert codes(response) == []
     assert Dossier.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_search_counts_stop_after_the_cap(units, monkeypatch):
+    from motcua.office.views.common import CappedPaginator
+    from motcua.units.models import Unit
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    paginator = CappedPaginator(Unit.objects.order_by("pk"), 2)
+    assert paginator.count == 6
+    assert paginator.capped
+    three = list(Unit.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    small = CappedPaginator(Unit.objects.filter(pk__in=three), 2)
+    assert small.count == 3
+    assert not small.capped

@@ -3,6 +3,7 @@ the dossier fetched through the access rule."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from motcua.dossiers.errors import DossierError
@@ -17,8 +18,24 @@ def error_text(error: DossierError) -> str:
     return error.message_vi
 
 
-def page_of(request, queryset, size: int = PAGE_SIZE):
-    paginator = Paginator(queryset, size)
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` + 1 rows. Counting every dossier whose applicant is called
+    "Nguyễn" scans a third of the table on every search; an officer only needs to know
+    that there are more than a thousand and narrow the search."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def page_of(request, queryset, size: int = PAGE_SIZE, *, capped: bool = False):
+    paginator = (CappedPaginator if capped else Paginator)(queryset, size)
     try:
         number = int(request.GET.get("page") or 1)
     except ValueError:

@@ -124,7 +124,7 @@ def search(request):
             received_to=data["received_to"],
             deadline_status=data["deadline"] or None,
         ).annotate(colour=selectors.colour_annotation(timezone.now()))
-        page = page_of(request, rows)
+        page = page_of(request, rows, capped=True)
     context = {
         "form": form,
         "page": page,
