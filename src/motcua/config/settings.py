@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "motcua.identity",
     "motcua.notify",
     "motcua.ratings",
+    "motcua.insights",
     "motcua.office",
     "motcua.portal",
     "django_htmx",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("oidc/", include("motcua.identity.urls")),
+    path("minh-bach/", include("motcua.insights.urls_public")),
+    path("office/insights/", include("motcua.insights.urls")),
     path("office/", include("motcua.office.urls")),
     path("", include("motcua.ratings.urls")),
     path("", include("motcua.portal.urls")),
