@@ -48,12 +48,17 @@ run: $(VENV)/.installed $(MO_FILES)
 # the system package manager when missing; never a browser download.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 test-tools:
-	@missing=""; \
-	for tool in chromium pdfsig certutil softhsm2-util node npm; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing test tools:$$missing"; \
+	@# Only the packages of the missing tools: a Node.js from another source that bundles
+	@# npm conflicts with the distribution's npm package.
+	@packages=""; \
+	for pair in chromium:chromium pdfsig:poppler-utils certutil:libnss3-tools \
+		softhsm2-util:softhsm2 node:nodejs npm:npm; do \
+		command -v $${pair%%:*} >/dev/null || packages="$$packages $${pair#*:}"; \
+	done; \
+	if [ -n "$$packages" ]; then \
+		echo "installing test tools:$$packages"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils libnss3-tools softhsm2 nodejs npm >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$packages >/dev/null; \
 	fi
 
 test: $(VENV)/.installed-dev $(MO_FILES) test-tools

@@ -18,6 +18,8 @@ measures, each over ``--runs`` warm runs (p50 / p95):
   officer in charge);
 * the province dashboard page (every table, the trend chart, the late lists) through
   Django's test client;
+* the event hook: ``apply_event`` on 200 existing events of the facts' actions, in a
+  transaction rolled back afterwards (the cost a transition pays for the facts);
 * ``insights rebuild --from`` one year ago (the last 365 days of facts recomputed from
   the events), beside a direct daily ``GROUP BY`` of the same year's dossiers into a
   scratch table; the facts are compared before and after (sums of every counter);
@@ -242,6 +244,33 @@ def main() -> None:
 
     page_timing = timed(page, max(5, options.runs // 4))
 
+    # The event hook: one event's contribution and upserts, as in a transition (in a
+    # transaction rolled back at the end, so the facts are left as they were).
+    from django.db import transaction
+
+    from motcua.dossiers.models import DossierEvent
+    from motcua.insights.facts import FACT_ACTIONS, apply_event
+
+    sample = list(
+        DossierEvent.objects.filter(
+            action__in=sorted(FACT_ACTIONS),
+            dossier_id__in=list(range(dossiers // 2, dossiers // 2 + 400)),
+        ).only("dossier_id", "seq", "action")[:200]
+    )
+    hook_samples = []
+    with transaction.atomic():
+        for event in sample:
+            began = time.perf_counter()
+            apply_event(None, event)
+            hook_samples.append((time.perf_counter() - began) * 1000)
+        transaction.set_rollback(True)
+    hook_samples.sort()
+    hook_timing = {
+        "p50_ms": statistics.median(hook_samples),
+        "p95_ms": hook_samples[round(0.95 * len(hook_samples)) - 1],
+        "runs": len(hook_samples),
+    }
+
     rebuild_result = None
     if not options.skip_rebuild:
         since = today - dt.timedelta(days=365)
@@ -293,6 +322,7 @@ def main() -> None:
             "insights_dailyfact",
             "insights_monthlyfact",
             "insights_opentotal",
+            "insights_agencyfact",
         ):
             cursor.execute("SELECT pg_total_relation_size(%s)", [table])
             tables[table] = cursor.fetchone()[0]
@@ -308,6 +338,7 @@ def main() -> None:
         "daily_fact_rows": DailyFact.objects.count(),
         "cases": rows,
         "dashboard_page": page_timing,
+        "event_hook": hook_timing,
         "rebuild": rebuild_result,
         "database_bytes": size,
         "table_bytes": tables,
@@ -326,6 +357,10 @@ def main() -> None:
     print(
         f"| province dashboard page (all tables) | {page_timing['p50_ms']:.0f} ms | "
         f"{page_timing['p95_ms']:.0f} ms | | |"
+    )
+    print(
+        f"| event hook: one event's delta and upserts | {hook_timing['p50_ms']:.1f} ms | "
+        f"{hook_timing['p95_ms']:.1f} ms | | |"
     )
     if rebuild_result:
         print(
