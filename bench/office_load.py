@@ -620,6 +620,10 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200, help="in-process requests per page")
     parser.add_argument("--target-ms", type=float, default=150.0)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--what-if", action="store_true",
+        help="also time the search's queries as generated before the index and count cap",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=3)
     options = parser.parse_args()
     if not shutil.which(str(BIN / "locust")):
@@ -724,12 +728,24 @@ def measure(options, rng: random.Random) -> str:
             f"/office/search/?q={quote(terms['whole name'][1])}",
         ),
     }
-    proposal = what_if(
-        {
-            f"{scope} officer, {label} ({ts[0]})": (keys[0], f"/office/search/?q={quote(ts[0])}")
-            for label, ts in terms.items()
-            for scope, keys in (("commune", commune_searchers), ("province", province_searchers))
-        }
+    # The proposals it measured (a pattern-ops index, a count capped at 1,001) are now in
+    # the product, so the comparison runs only on request.
+    proposal = (
+        "(not run; --what-if)"
+        if not options.what_if
+        else what_if(
+            {
+                f"{scope} officer, {label} ({ts[0]})": (
+                    keys[0],
+                    f"/office/search/?q={quote(ts[0])}",
+                )
+                for label, ts in terms.items()
+                for scope, keys in (
+                    ("commune", commune_searchers),
+                    ("province", province_searchers),
+                )
+            }
+        )
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_database_size(current_database())")
