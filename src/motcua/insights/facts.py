@@ -536,15 +536,14 @@ def apply_delta(where: str, params: list, emit: str, emit_params: list) -> None:
 # five times its execution on one dossier (measured: 5.7 ms against 1 ms), and its text
 # never changes. PREPARE is not transactional, so a flag on the driver's connection object
 # says it exists; a new connection prepares it again. (Behind a transaction-pooling
-# proxy such as PgBouncer, session state does not follow: disable with
-# MOTCUA_INSIGHTS_PREPARE = False.)
+# proxy such as PgBouncer, session state does not follow: MOTCUA_INSIGHTS_PREPARE=0.)
 _PREPARED = "motcua_insights_event_v1"
 _WHERE_ONE = "e.dossier_id = %s AND e.seq <= %s"
 
 
 def _apply_one(dossier_id: int, seq: int) -> None:
     x = Dialect.current()
-    if not x.pg or not getattr(settings, "MOTCUA_INSIGHTS_PREPARE", True):
+    if not x.pg or not settings.MOTCUA_INSIGHTS_PREPARE:
         apply_delta(_WHERE_ONE, [dossier_id, seq], "seq = %s", [seq])
         return
     connection.ensure_connection()
