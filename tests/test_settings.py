@@ -87,6 +87,23 @@ def test_sqlite_path_is_resolved_and_configured_for_wal(tmp_path):
         env_database("NO_SUCH_VARIABLE", "sqlite://:memory:", var_dir=tmp_path)
 
 
+def test_postgresql_connections_compile_no_jit_unless_the_url_asks(tmp_path):
+    url = "postgres://u@127.0.0.1:5432/motcua"
+    config = env_database("NO_SUCH_VARIABLE", url, var_dir=tmp_path)
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+    config = env_database("NO_SUCH_VARIABLE", url + "?options=-c%20jit%3Don", var_dir=tmp_path)
+    assert config["OPTIONS"]["options"] == "-c jit=on"
+
+
+@pytest.mark.django_db
+def test_the_live_postgresql_connection_has_jit_off():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_time_zone_and_languages():
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.USE_TZ

@@ -126,3 +126,21 @@ def test_search_counts_stop_after_the_cap(units, monkeypatch):
     small = CappedPaginator(Unit.objects.filter(pk__in=three), 2)
     assert small.count == 3
     assert not small.capped
+
+
+@pytest.mark.django_db
+def test_capped_pages_keep_the_order_of_the_search(units, monkeypatch):
+    """Under the cap the page is read by the matches' keys; over it, from the query itself;
+    either way in the search's order, every match once."""
+    from motcua.office.views.common import CappedPaginator
+    from motcua.units.models import Unit
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    newest_first = list(Unit.objects.order_by("-pk").values_list("pk", flat=True)[:5])
+    small = CappedPaginator(Unit.objects.filter(pk__in=newest_first).order_by("-pk"), 2)
+    assert not small.capped
+    pages = [[u.pk for u in small.page(n)] for n in small.page_range]
+    assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+    large = CappedPaginator(Unit.objects.order_by("-pk"), 2)
+    assert large.capped
+    assert [u.pk for u in large.page(2)] == newest_first[2:4]

@@ -21,17 +21,36 @@ def error_text(error: DossierError) -> str:
 class CappedPaginator(Paginator):
     """Counts at most ``cap`` + 1 rows. Counting every dossier whose applicant is called
     "Nguyễn" scans a third of the table on every search; an officer only needs to know
-    that there are more than a thousand and narrow the search."""
+    that there are more than a thousand and narrow the search.
+
+    The matches are read once, as primary keys in no order: without the order (and the
+    annotations) PostgreSQL stops after ``cap`` + 1 of them instead of sorting every match
+    of a common name first. When there are no more than ``cap``, the page is read by those
+    keys: the planner cannot know that a rare name ("Nguyễn Văn Vũ") matches 66 rows,
+    and walking the newest-first index to find them read 400,000 rows (200 ms)."""
 
     cap = 1000
 
     @cached_property
+    def matches(self) -> list:
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        return len(self.matches)
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list if self.capped else self.object_list.filter(pk__in=self.matches)
+        return self._get_page(rows[bottom:top], number, self)
 
 
 def page_of(request, queryset, size: int = PAGE_SIZE, *, capped: bool = False):
