@@ -74,7 +74,7 @@ BIN = Path(sys.executable).parent
 LOCUSTFILE = """
 import itertools, json, os, random
 from http.cookiejar import Cookie
-from locust import task
+from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
 CONFIG = json.loads(open(os.environ["BENCH_LOCUST_CONFIG"]).read())
@@ -87,6 +87,10 @@ def cookie(name, value):
 
 
 class Client(FastHttpUser):
+    # A closed loop (the next request as soon as the answer arrives) unless the run gives a
+    # think time: [low, high] seconds, drawn uniformly, between a client's requests.
+    wait_time = between(*CONFIG["wait"]) if CONFIG.get("wait") else constant(0)
+
     def on_start(self):
         sessions = CONFIG["sessions"]
         if sessions:
@@ -509,10 +513,12 @@ def run_locust(
     users: int,
     duration: int,
     workdir: Path,
+    wait: tuple[float, float] | None = None,
 ) -> dict:
-    """One headless locust run; returns the client's numbers and the workers' times."""
+    """One headless locust run; returns the client's numbers and the workers' times.
+    ``wait``: the think time between a client's requests (none: a closed loop)."""
     config = workdir / f"{name}.json"
-    config.write_text(json.dumps({"sessions": sessions, "paths": paths}))
+    config.write_text(json.dumps({"sessions": sessions, "paths": paths, "wait": wait}))
     locustfile = workdir / "locustfile.py"
     locustfile.write_text(LOCUSTFILE)
     prefix = workdir / name
