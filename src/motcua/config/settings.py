@@ -112,9 +112,10 @@ DATABASES = {
         "DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}", var_dir=VAR_DIR
     )
 }
-# The indicator facts' statement is prepared once per PostgreSQL connection; a
-# transaction-pooling proxy (PgBouncer in transaction mode) does not keep it: set 0 there.
-MOTCUA_INSIGHTS_PREPARE = env_bool("MOTCUA_INSIGHTS_PREPARE", default=True)
+# The transitions' statements and the indicator hook's are prepared once per PostgreSQL
+# connection; a transaction-pooling proxy (PgBouncer in transaction mode) does not keep
+# them: set 0 there.
+MOTCUA_PREPARED_STATEMENTS = env_bool("MOTCUA_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"

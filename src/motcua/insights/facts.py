@@ -536,14 +536,14 @@ def apply_delta(where: str, params: list, emit: str, emit_params: list) -> None:
 # five times its execution on one dossier (measured: 5.7 ms against 1 ms), and its text
 # never changes. PREPARE is not transactional, so a flag on the driver's connection object
 # says it exists; a new connection prepares it again. (Behind a transaction-pooling
-# proxy such as PgBouncer, session state does not follow: MOTCUA_INSIGHTS_PREPARE=0.)
+# proxy such as PgBouncer, session state does not follow: MOTCUA_PREPARED_STATEMENTS=0.)
 _PREPARED = "motcua_insights_event_v1"
 _WHERE_ONE = "e.dossier_id = %s AND e.seq <= %s"
 
 
 def _apply_one(dossier_id: int, seq: int) -> None:
     x = Dialect.current()
-    if not x.pg or not settings.MOTCUA_INSIGHTS_PREPARE:
+    if not x.pg or not settings.MOTCUA_PREPARED_STATEMENTS:
         apply_delta(_WHERE_ONE, [dossier_id, seq], "seq = %s", [seq])
         return
     connection.ensure_connection()
@@ -560,10 +560,10 @@ def _apply_one(dossier_id: int, seq: int) -> None:
 def apply_event(dossier, event) -> None:
     """The event hook (``register_event_hook``): add the contribution of ``event``.
 
-    Runs inside the transaction that appends the event (after the event row is written,
-    before the dossier row is saved; the facts read only the event rows and the dossier's
-    submission-time columns, which are already stored). Events that cannot change a
-    figure are skipped (their contribution is zero).
+    Runs inside the transaction that appends the event, after the event row and the
+    dossier row are written (the facts read only the event rows and the dossier's
+    submission-time columns). Events that cannot change a figure are skipped (their
+    contribution is zero).
     """
     if event.action not in FACT_ACTIONS:
         return

@@ -2,9 +2,11 @@
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from motcua.calendar import DeadlineLedger, TimeLimit, WorkCalendar
@@ -12,6 +14,7 @@ from motcua.dossiers import chain
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.errors import Conflict, Refused
 from motcua.dossiers.models import Action, Dossier, DossierEvent, State
+from motcua.dossiers.services import statements
 from motcua.units.models import Level, RoleAssignment
 from motcua.workdays.services import calendar_for
 
@@ -124,6 +127,27 @@ _NEED_VI = {
 }
 
 
+# The catalogue rows the checks, the ledger and the event hooks read from a locked dossier
+# (its time limit and supplement rule, the agencies named on slips and notifications),
+# fetched in the lock's statement so that no transition reads them lazily one by one.
+_LOCK_RELATED = ("procedure", "competent_agency", "receiving_agency")
+
+
+def _locked_row(dossier_pk: int) -> Dossier:
+    plan = statements.select(
+        ("lock",),
+        Dossier,
+        f"t.{connection.ops.quote_name(Dossier._meta.pk.column)} = %s",
+        related=_LOCK_RELATED,
+        # Only the dossier row: the catalogue rows are read, never locked.
+        suffix="FOR UPDATE OF t" if connection.features.has_select_for_update else "",
+    )
+    found = statements.fetch(plan, [dossier_pk])
+    if not found:
+        raise Dossier.DoesNotExist(f"Dossier {dossier_pk} does not exist.")
+    return found[0]
+
+
 def lock(dossier_pk: int, version: int | None) -> Dossier:
     """Lock the dossier row for this transaction.
 
@@ -132,12 +156,12 @@ def lock(dossier_pk: int, version: int | None) -> Dossier:
     serialises writers the same way. ``version`` is the event count the caller saw: if
     another action landed in between, this one is refused with a conflict instead of
     being applied to a dossier the caller has not seen.
+
+    The procedure and the two agencies come in the same statement (see ``_LOCK_RELATED``);
+    the row's values as loaded are kept so that ``append_event`` writes only what the
+    transition changed.
     """
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure", "competent_agency", "receiving_agency")
-        .get(pk=dossier_pk)
-    )
+    dossier = _locked_row(dossier_pk)
     if version is not None and dossier.event_count != version:
         raise Conflict(
             "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thao tác lại.",
@@ -145,7 +169,56 @@ def lock(dossier_pk: int, version: int | None) -> Dossier:
             expected=version,
             actual=dossier.event_count,
         )
+    dossier._motcua_loaded = snapshot(dossier)
     return dossier
+
+
+# How each column's value is compared with the one loaded: JSON values by their text,
+# since a transition may change them in place; a file by its name, since saving a new
+# file changes the name of the same FieldFile object.
+_JSON, _FILE, _PLAIN = "json", "file", "plain"
+_TRACKED = tuple(
+    (
+        field.attname,
+        _JSON
+        if isinstance(field, models.JSONField)
+        else _FILE
+        if isinstance(field, models.FileField)
+        else _PLAIN,
+    )
+    for field in Dossier._meta.concrete_fields
+    if not field.primary_key and field.attname != "updated_at"
+)
+
+
+def _tracked_value(dossier: Dossier, attname: str, kind: str):
+    value = dossier.__dict__.get(attname)
+    if kind == _JSON:
+        return json.dumps(value, cls=DjangoJSONEncoder)
+    if kind == _FILE:
+        return getattr(value, "name", value)
+    return value
+
+
+def snapshot(dossier: Dossier) -> dict:
+    return {attname: _tracked_value(dossier, attname, kind) for attname, kind in _TRACKED}
+
+
+def _changes(dossier: Dossier) -> list[str] | None:
+    """The columns changed since ``lock`` read the row (and ``updated_at``, which moves
+    with every event: the facts' partial rebuild selects dossiers by it), or None for a
+    dossier that was not loaded by ``lock`` (or was saved since).
+
+    The row is locked, so nothing else changed the other columns in between."""
+    loaded = dossier.__dict__.pop("_motcua_loaded", None)
+    if loaded is None:
+        return None
+    changed = [
+        attname
+        for attname, kind in _TRACKED
+        if _tracked_value(dossier, attname, kind) != loaded[attname]
+    ]
+    return [*changed, "updated_at"]
 
 
 def json_safe(value):
@@ -160,10 +233,10 @@ def json_safe(value):
     return value
 
 
-# Functions called with (dossier, event) inside the transaction that appends an event, after
-# the dossier's fields reflect it (the row itself is saved by the caller right after). Apps
-# that keep projections in step with the history register here from their AppConfig.ready
-# (e.g. the indicator facts); dossiers imports none of them.
+# Functions called with (dossier, event) inside the transaction that appends an event, once
+# the event row and the dossier row reflecting it are written. Apps that keep projections
+# in step with the history register here from their AppConfig.ready (e.g. the indicator
+# facts); dossiers imports none of them.
 EVENT_HOOKS: list = []
 
 
@@ -182,7 +255,11 @@ def append_event(
     at: dt.datetime,
     payload: dict | None = None,
 ) -> DossierEvent:
-    """Append one event to the chain and advance the dossier's head (saved by the caller)."""
+    """Append one event to the chain, advance the dossier's head and write both rows.
+
+    The caller has already set the dossier's fields the event explains; the row is
+    written with them (only the changed columns when ``lock`` read it), then the hooks run.
+    """
     payload = json_safe(payload or {})
     actor_id = user.pk if user is not None and user.is_authenticated else None
     agency = getattr(user, "agency", None) if actor_id else None
@@ -202,7 +279,7 @@ def append_event(
         to_state=to_state,
         payload=payload,
     )
-    event = DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         seq=seq,
         at=at,
@@ -218,6 +295,12 @@ def append_event(
     )
     dossier.chain_head = digest
     dossier.event_count = seq
+    changed = _changes(dossier)
+    if changed is None:
+        statements.insert(event)
+        dossier.save()
+    else:
+        statements.insert_and_update(event, dossier, changed)
     for hook in EVENT_HOOKS:
         hook(dossier, event)
     return event
@@ -227,20 +310,27 @@ def transition(
     dossier_pk: int,
     *,
     user,
-    target: State | None,
+    target: State | Callable[[Dossier], State | None] | None,
     action: Action,
     version: int | None = None,
-    provided: frozenset = frozenset(),
+    provided: frozenset | Callable[[Dossier], frozenset] = frozenset(),
     apply: Callable[[Dossier, dt.datetime], dict | None] | None = None,
     roles: frozenset[str] | None = None,
 ) -> tuple[Dossier, DossierEvent]:
-    """The one path through which a dossier changes: lock, check, apply, append, save.
+    """The one path through which a dossier changes: lock, check, apply, append (and save).
 
     ``target`` None records an action that keeps the state (assign, hand over,
-    apology); the actor must then hold one of ``roles``.
+    apology); the actor must then hold one of ``roles``. A service whose target or
+    requirements depend on the dossier passes functions of the locked dossier for
+    ``target`` / ``provided``: they are read under the lock, never before it, so a
+    concurrent action cannot change them between the read and the check.
     """
     with transaction.atomic():
         dossier = lock(dossier_pk, version)
+        if callable(target):
+            target = target(dossier)
+        if callable(provided):
+            provided = provided(dossier)
         held = roles_for(user, dossier)
         current = wf.State(dossier.state)
         if target is not None:
@@ -270,7 +360,6 @@ def transition(
             at=at,
             payload=payload,
         )
-        dossier.save()
     return dossier, event
 
 

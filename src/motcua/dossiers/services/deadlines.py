@@ -150,6 +150,5 @@ def deadlines_recompute(*, since: dt.date | None = None, user=None) -> list[Move
                     "new_calendar": calendar.version,
                 },
             )
-            dossier.save()
             moves.append(Move(dossier.code, old_due, new_due))
     return moves

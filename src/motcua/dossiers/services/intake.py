@@ -20,7 +20,7 @@ from motcua.dossiers.models import (
     SlipKind,
     State,
 )
-from motcua.dossiers.services import core
+from motcua.dossiers.services import core, statements
 from motcua.dossiers.services.slips import after_commit_slip
 from motcua.units.models import Agency
 
@@ -103,7 +103,9 @@ def dossier_submit(
     competent = _competent_agency(procedure, receiving_agency, competent_agency)
     try:
         with transaction.atomic():
-            dossier = Dossier.objects.create(
+            # Checked before anything is written: the roles depend only on the units the
+            # dossier names and on its owner.
+            dossier = Dossier(
                 procedure=procedure,
                 receiving_agency=receiving_agency,
                 unit_id=receiving_agency.unit_id,
@@ -143,6 +145,10 @@ def dossier_submit(
             dossier.code = core.issue_code(receiving_agency, at)
             dossier.submitted_at = at
             dossier.state = State.SUBMITTED
+            # The row is inserted submitted, with its code; the event needs its id, and
+            # the chain's head follows the event (written with it).
+            statements.insert(dossier)
+            dossier._motcua_loaded = core.snapshot(dossier)
             core.append_event(
                 dossier,
                 action=Action.SUBMIT,
@@ -156,7 +162,6 @@ def dossier_submit(
                     "assurance_level": assurance_level,
                 },
             )
-            dossier.save()
     except IntegrityError:
         # Two retries of one submission raced: the other one created the dossier.
         if idempotency_key:
@@ -215,7 +220,7 @@ def _plan_steps(dossier: Dossier, calendar, start: dt.datetime, user) -> None:
         first.outcome = "on_time" if start <= first.due_at else "late"
         if len(rows) > 1:
             rows[1].started_at = start
-    DossierStep.objects.bulk_create(rows)
+        statements.insert(*rows)
 
 
 def dossier_receive(*, dossier: Dossier, user, version: int | None = None) -> Dossier:
@@ -292,8 +297,6 @@ def dossier_complete_supplement(
 ) -> Dossier:
     """The applicant brought the missing papers: before receipt the dossier is submitted
     again; after receipt processing resumes and the due date is recomputed."""
-    received = Dossier.objects.filter(pk=dossier.pk, received_at__isnull=False).exists()
-    target = State.PROCESSING if received else State.SUBMITTED
 
     def apply(d: Dossier, at: dt.datetime) -> dict:
         if d.received_at is None:
@@ -311,7 +314,7 @@ def dossier_complete_supplement(
     dossier, _ = core.transition(
         dossier.pk,
         user=user,
-        target=target,
+        target=lambda d: State.PROCESSING if d.received_at is not None else State.SUBMITTED,
         action=Action.COMPLETE_SUPPLEMENT,
         version=version,
         apply=apply,

@@ -5,6 +5,7 @@ transfer, approval, the result, the apology for lateness and the return
 import datetime as dt
 
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 
 from motcua.calendar import TimeLimit
@@ -24,19 +25,76 @@ from motcua.dossiers.models import (
     State,
     Timeliness,
 )
-from motcua.dossiers.services import core
+from motcua.dossiers.services import core, statements
 from motcua.dossiers.services.slips import after_commit_slip
 
 _DISPATCHERS = frozenset({wf.COUNTER, wf.HEAD, wf.LEADER})
 _PROCESSORS = frozenset({wf.COUNTER, wf.SPECIALIST, wf.HEAD, wf.LEADER})
 
 
+def _steps(dossier: Dossier) -> list[DossierStep]:
+    """The dossier's unfinished steps (the current one and those to come) in order, read
+    once per locked dossier: the transition that holds the lock is the only writer of
+    their progress, so the list stays true until it commits (``_save_steps`` writes
+    back what changed)."""
+    steps = dossier.__dict__.get("_motcua_steps")
+    if steps is None:
+        qn = connection.ops.quote_name
+        plan = statements.select(
+            ("open steps",),
+            DossierStep,
+            f"t.{qn('dossier_id')} = %s AND t.{qn('finished_at')} IS NULL",
+            suffix=f"ORDER BY t.{qn('order')}",
+        )
+        steps = statements.fetch(plan, [dossier.pk])
+        dossier._motcua_steps = steps
+    return steps
+
+
 def _current_step(dossier: Dossier) -> DossierStep | None:
-    return (
-        dossier.steps.filter(finished_at__isnull=True, started_at__isnull=False)
-        .order_by("order")
-        .first()
+    return next(
+        (s for s in _steps(dossier) if s.finished_at is None and s.started_at is not None),
+        None,
     )
+
+
+# The progress columns of a step that assignment and hand-over change.
+_PROGRESS = ("started_at", "finished_at", "outcome", "assignee")
+
+
+def _save_steps(steps: list[DossierStep]) -> None:
+    """Write the progress of ``steps`` in one UPDATE (a hand-over ends one step and starts
+    the next, sometimes skipping some between): one round trip instead of one per step."""
+    if not steps:
+        return
+    fields = [DossierStep._meta.get_field(name) for name in _PROGRESS]
+
+    def build_sql() -> str:
+        qn = connection.ops.quote_name
+        table = qn(DossierStep._meta.db_table)
+        pk = DossierStep._meta.pk
+        # PostgreSQL types a VALUES list from its contents; a NULL alone would be text.
+        cast = connection.vendor == "postgresql"
+        row = "({})".format(
+            ", ".join(f"%s::{f.cast_db_type(connection)}" if cast else "%s" for f in (pk, *fields))
+        )
+        assignments = ", ".join(
+            f"{qn(f.column)} = v.column{i}" for i, f in enumerate(fields, start=2)
+        )
+        # Table and column names from the model's metadata; the values go as parameters.
+        return (
+            f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(steps))}) "  # noqa: S608
+            f"AS v WHERE {table}.{qn(pk.column)} = v.column1"
+        )
+
+    params = []
+    for step in steps:
+        params.append(step.pk)
+        params.extend(f.get_db_prep_save(getattr(step, f.attname), connection) for f in fields)
+    with connection.cursor() as cursor:
+        statements.execute(
+            cursor, statements.compiled(("step progress", len(steps)), build_sql), params
+        )
 
 
 def step_outcome(finished_at: dt.datetime, due_at: dt.datetime | None) -> str:
@@ -56,19 +114,20 @@ def _advance(dossier: Dossier, at: dt.datetime, *, assignee=None, until_kind=Non
     Returns the hand-over row of the control slip: from, to, times, outcome.
     """
     current = _current_step(dossier)
-    following = dossier.steps.filter(started_at__isnull=True).order_by("order")
+    following = [s for s in _steps(dossier) if s.started_at is None and s.finished_at is None]
     if until_kind is not None:
         skipped = [s for s in following if s.kind != until_kind]
         target = next((s for s in following if s.kind == until_kind), None)
         if target is not None:
             skipped = [s for s in skipped if s.order < target.order]
     else:
-        skipped, target = [], following.first()
+        skipped, target = [], next(iter(following), None)
     row: dict = {}
+    changed: list[DossierStep] = []
     if current is not None and current != target:
         current.finished_at = at
         current.outcome = step_outcome(at, current.due_at)
-        current.save(update_fields=["finished_at", "outcome"])
+        changed.append(current)
         row.update(
             from_step=current.order,
             from_kind=current.kind,
@@ -80,13 +139,14 @@ def _advance(dossier: Dossier, at: dt.datetime, *, assignee=None, until_kind=Non
         # A step the process foresaw but this dossier did not need (e.g. no consultation).
         step.started_at = step.finished_at = at
         step.outcome = Timeliness.ON_TIME
-        step.save(update_fields=["started_at", "finished_at", "outcome"])
+        changed.append(step)
     if target is not None:
         target.started_at = at
         if assignee is not None:
             target.assignee = assignee
-        target.save(update_fields=["started_at", "assignee"])
+        changed.append(target)
         row.update(to_step=target.order, to_kind=target.kind, to_user=target.assignee_id)
+    _save_steps(changed)
     return row
 
 
@@ -102,11 +162,10 @@ def step_assign(*, dossier: Dossier, user, assignee, version: int | None = None)
             "Chỉ giao hồ sơ cho cán bộ đang làm việc.",
             "A dossier can only be assigned to an active officer.",
         )
-    state = Dossier.objects.values_list("state", flat=True).get(pk=dossier.pk)
 
     def apply(d: Dossier, at: dt.datetime) -> dict:
         current = _current_step(d)
-        if state == State.RECEIVED or (current is not None and current.kind == "assign"):
+        if d.state == State.RECEIVED or (current is not None and current.kind == "assign"):
             row = _advance(d, at, assignee=assignee)
         else:
             if current is None:
@@ -114,31 +173,23 @@ def step_assign(*, dossier: Dossier, user, assignee, version: int | None = None)
                     "no_open_step", "Hồ sơ không còn bước đang xử lý.", "No step is open."
                 )
             current.assignee = assignee
-            current.save(update_fields=["assignee"])
+            _save_steps([current])
             row = {"to_step": current.order, "to_kind": current.kind}
         row["assignee"] = assignee.pk
         row["assignee_name"] = assignee.get_full_name() or assignee.get_username()
         return row
 
-    if state == State.RECEIVED:
-        dossier, _ = core.transition(
-            dossier.pk,
-            user=user,
-            target=State.PROCESSING,
-            action=Action.ASSIGN,
-            version=version,
-            apply=apply,
-        )
-    else:
-        dossier, _ = core.transition(
-            dossier.pk,
-            user=user,
-            target=None,
-            action=Action.ASSIGN,
-            version=version,
-            apply=apply,
-            roles=_DISPATCHERS,
-        )
+    dossier, _ = core.transition(
+        dossier.pk,
+        user=user,
+        # The first assignment starts processing; a later one reassigns the current step
+        # and needs a dispatcher.
+        target=lambda d: State.PROCESSING if d.state == State.RECEIVED else None,
+        action=Action.ASSIGN,
+        version=version,
+        apply=apply,
+        roles=_DISPATCHERS,
+    )
     return dossier
 
 
@@ -291,17 +342,28 @@ def dossier_propose_result(
 
 
 def _draft_result(d: Dossier) -> DossierDocument | None:
-    return d.documents.filter(kind=DocumentKind.DRAFT_RESULT).order_by("-uploaded_at").first()
+    """The latest draft result uploaded for ``d``."""
+    qn = connection.ops.quote_name
+    plan = statements.select(
+        ("draft result",),
+        DossierDocument,
+        f"t.{qn('dossier_id')} = %s AND t.{qn('kind')} = %s",
+        suffix=f"ORDER BY t.{qn('uploaded_at')} DESC LIMIT 1",
+    )
+    found = statements.fetch(plan, [d.pk, DocumentKind.DRAFT_RESULT.value])
+    return found[0] if found else None
 
 
 def dossier_approve(*, dossier: Dossier, user, note: str = "", version: int | None = None):
     """The leader approves the proposed result (it is signed in the back office)."""
-    has_draft = DossierDocument.objects.filter(
-        dossier=dossier, kind=DocumentKind.DRAFT_RESULT
-    ).exists()
+    found: dict = {}
+
+    def provided(d: Dossier) -> frozenset:
+        found["draft"] = _draft_result(d)
+        return frozenset({wf.Need.RESULT_FILE} if found["draft"] is not None else set())
 
     def apply(d: Dossier, at: dt.datetime) -> dict:
-        draft = _draft_result(d)
+        draft = found["draft"]
         row = _advance(d, at, until_kind="return")
         row.update(document=draft.pk, sha256=draft.sha256, note=note)
         return row
@@ -312,7 +374,7 @@ def dossier_approve(*, dossier: Dossier, user, note: str = "", version: int | No
         target=State.APPROVED,
         action=Action.APPROVE,
         version=version,
-        provided=frozenset({wf.Need.RESULT_FILE} if has_draft else set()),
+        provided=provided,
         apply=apply,
     )
     return dossier
