@@ -1,7 +1,7 @@
 """The back office under load: the inbox of busy officers and the search by applicant name.
 
     PYTHONPATH=src .venv/bin/python bench/office_load.py [--db motcua_bench_office]
-        [--users 50] [--duration 60] [--workers 4] [--samples 200] [--keep]
+        [--users 50] [--duration 60] [--workers 4] [--samples 200] [--think 1 3] [--keep]
 
 Needs the database made by bench/office_generate.py and locust (``.venv/bin/pip install
 locust``; a bench tool, not a dependency of motcua). Three measurements:
@@ -22,6 +22,9 @@ locust``; a bench tool, not a dependency of motcua). Three measurements:
    (36 of a commune, 10 of the provincial center) and 4 department specialists; (c) the
    floor: ``/healthz``, the same stack (gunicorn, every middleware) with a view that runs
    ``SELECT 1`` and returns a small JSON document, requested without a session cookie.
+   Each scenario runs twice: as a closed loop (the server's saturation: the client-side
+   time is then mostly the wait for a free worker), and with officers who read each page
+   ``--think`` seconds (default 1–3, uniform) before the next request.
    Sessions are opened beforehand in the database (``SessionStore`` with the keys a login
    sets, the second factor marked as passed: these roles need none). Locust reports the
    client's view (which includes waiting for a free worker); gunicorn's access log, with
@@ -625,6 +628,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--samples", type=int, default=200, help="in-process requests per page")
     parser.add_argument("--target-ms", type=float, default=150.0)
+    parser.add_argument(
+        "--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("LOW", "HIGH"),
+        help="think time between an officer's requests in the paced runs, seconds",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
         "--what-if", action="store_true",
@@ -704,17 +711,22 @@ def measure(options, rng: random.Random) -> str:
         server.warm(["/healthz"] * 8)
         for key in inbox_sessions[:8]:
             server.warm(["/office/?box=mine", "/office/search/?q=nguyen"], key)
-        load = {}
-        for name, paths, sessions in (
-            ("floor /healthz", floor_paths, []),
-            ("inbox (page 1 and 2–10)", inbox_paths, inbox_sessions),
-            ("search by name", search_paths, search_sessions),
-        ):
-            load[name] = run_locust(
-                server, name.split()[0], paths, sessions=sessions, users=options.users,
-                duration=options.duration, workdir=workdir,
-            )  # fmt: skip
-            time.sleep(2)
+        # Closed loop (the server's saturation), then officers who read each page for
+        # ``--think`` seconds before the next click.
+        load, paced = {}, {}
+        think = (options.think[0], options.think[1])
+        for results, wait in ((load, None), (paced, think)):
+            for name, paths, sessions in (
+                ("floor /healthz", floor_paths, []),
+                ("inbox (page 1 and 2–10)", inbox_paths, inbox_sessions),
+                ("search by name", search_paths, search_sessions),
+            ):
+                tag = f"{'paced' if wait else 'closed'}-{name.split()[0]}"
+                results[name] = run_locust(
+                    server, tag, paths, sessions=sessions, users=options.users,
+                    duration=options.duration, workdir=workdir, wait=wait,
+                )  # fmt: skip
+                time.sleep(2)
     finally:
         server.stop()
 
@@ -768,6 +780,7 @@ def measure(options, rng: random.Random) -> str:
         "terms": terms,
         "in_process": in_process,
         "load": load,
+        "load_with_think_time": paced,
         "missed": missed,
         "explain": {k: [{**q, "plan": None} for q in v] for k, v in plans.items()},
         "gunicorn_log": str(server.log),
@@ -779,9 +792,12 @@ def measure(options, rng: random.Random) -> str:
             f"{dossiers:,} dossiers, database {size / 2**30:.1f} GiB; inbox officers' open "
             f"steps min/median/max {summary['inbox_officers_open_steps_min_median_max']}; "
             f"search officers {summary['search_officers_scopes']}",
-            f"Under load: {options.users} users, {options.duration} s per scenario, "
-            f"{options.workers} gunicorn workers",
+            f"Under load, closed loop: {options.users} users, {options.duration} s per "
+            f"scenario, {options.workers} gunicorn workers",
             load_table(load, "floor /healthz"),
+            f"Under load, think time {think[0]:g}–{think[1]:g} s: {options.users} users, "
+            f"{options.duration} s per scenario, {options.workers} gunicorn workers",
+            load_table(paced, "floor /healthz"),
             f"Server time in process, {options.samples} requests per page, one at a time",
             server_table(in_process, options.target_ms),
             "Plans (EXPLAIN ANALYZE, one run, after the load)",

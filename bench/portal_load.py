@@ -1,11 +1,16 @@
 """The citizen portal under load: the status lookup by QR link and the catalogue search.
 
     PYTHONPATH=src .venv/bin/python bench/portal_load.py [--db motcua_bench_office]
-        [--users 200] [--duration 60] [--workers 4] [--samples 200] [--no-redis] [--keep]
+        [--users 200] [--duration 60] [--workers 4] [--samples 200] [--think 1 3]
+        [--no-redis] [--keep]
 
 Runs against the database of bench/office_generate.py (1,000,000 dossiers), with the
 server and load tool of bench/office_load.py (``motcua run --workers 4`` on loopback,
-production settings; locust, headless, a closed loop of ``--users`` clients):
+production settings; locust, headless, ``--users`` clients), in two client models: a
+closed loop (each client sends its next request as soon as it has the answer: the
+server's saturation, where the latency is mostly the wait for a free worker) and clients
+that think ``--think`` seconds (default 1–3, uniform) between requests, as a citizen
+reading the page on a phone does:
 
 * **status lookup** ``/tra-cuu/?ma=CODE&k=TOKEN``: the link printed as a QR code on every
   receipt, for 5,000 random real dossiers (every state but draft; a sample of the table),
@@ -114,6 +119,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--samples", type=int, default=200, help="in-process requests per page")
     parser.add_argument("--target-ms", type=float, default=100.0)
+    parser.add_argument(
+        "--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("LOW", "HIGH"),
+        help="think time between a client's requests in the paced runs, seconds",
+    )  # fmt: skip
     parser.add_argument("--no-redis", action="store_true", help="skip the run with Redis")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--seed", type=int, default=5)
@@ -166,6 +175,7 @@ def measure(options, rng: random.Random) -> str:
     servers = [("database cache", {"MOTCUA_CACHE_URL": ""})]
     if not why_no_redis:
         servers.append(("Redis cache", {"MOTCUA_CACHE_URL": REDIS_URL}))
+    think = (options.think[0], options.think[1])
     for cache, env in servers:
         server = Server(options.db, options.workers, env)
         try:
@@ -173,15 +183,21 @@ def measure(options, rng: random.Random) -> str:
             scenarios = [("floor /healthz", floor), ("status lookup (QR)", status)]
             if cache == "database cache":
                 scenarios.append(("catalogue search", catalogue))
-            results = {}
-            for name, paths in scenarios:
-                tag = f"{cache.split()[0]}-{name.split()[0]}"
-                results[name] = run_locust(
-                    server, tag, paths, sessions=[], users=options.users,
-                    duration=options.duration, workdir=workdir,
-                )  # fmt: skip
-                time.sleep(2)
-            runs[cache] = results
+            # Closed loop: the saturation of the server. With a think time: citizens
+            # reading the page they got before the next one, the load the target is for.
+            models = [("closed loop", None)]
+            if cache == "database cache":
+                models.append((f"think time {think[0]:g}–{think[1]:g} s", think))
+            for model, wait in models:
+                results = {}
+                for name, paths in scenarios:
+                    tag = f"{cache.split()[0]}-{'paced' if wait else 'closed'}-{name.split()[0]}"
+                    results[name] = run_locust(
+                        server, tag, paths, sessions=[], users=options.users,
+                        duration=options.duration, workdir=workdir, wait=wait,
+                    )  # fmt: skip
+                    time.sleep(2)
+                runs[f"{cache}, {model}"] = results
         finally:
             server.stop()
 
@@ -200,9 +216,9 @@ def measure(options, rng: random.Random) -> str:
         f"{dossiers:,} dossiers; {len(status):,} status links; {len(catalogue)} catalogue "
         f"words; MOTCUA_LOOKUP_ATTEMPTS={settings.MOTCUA_LOOKUP_ATTEMPTS} (default)",
     ]
-    for cache, results in runs.items():
+    for run, results in runs.items():
         parts += [
-            f"Under load, {cache}: {options.users} users, {options.duration} s per scenario, "
+            f"Under load, {run}: {options.users} users, {options.duration} s per scenario, "
             f"{options.workers} gunicorn workers",
             load_table(results, "floor /healthz"),
         ]
