@@ -220,11 +220,22 @@ class Dossier(models.Model):
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
             # Search by applicant name: a prefix LIKE, which PostgreSQL serves from a btree
             # only with the pattern operator class (the database collation is not C).
-            # Other backends ignore the operator class.
+            # Other backends ignore the operator class. The scope columns ride along so
+            # that PostgreSQL finds a commune's matches of a common name from the index
+            # alone (an index-only scan): reading the rows to test the commune took
+            # 3,500 page reads for "tran" in one commune of a million dossiers.
             models.Index(
                 fields=["applicant_search"],
                 name="dossier_applicant_prefix",
                 opclasses=["varchar_pattern_ops"],
+                include=[
+                    "id",
+                    "unit",
+                    "competent_unit",
+                    "province",
+                    "competent_province",
+                    "owner",
+                ],
             ),
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_id"),
             models.Index(fields=["applicant_phone"], name="dossier_applicant_phone"),
