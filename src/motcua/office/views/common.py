@@ -44,13 +44,12 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list if self.capped else self.object_list.filter(pk__in=self.matches)
-        return self._get_page(rows[bottom:top], number, self)
+        page = super().page(number)
+        if self.count and not self.capped:
+            # The same slice of the same order, read by the matches' keys (still lazy).
+            rows = self.object_list.filter(pk__in=self.matches)
+            page.object_list = rows[page.start_index() - 1 : page.end_index()]
+        return page
 
 
 def page_of(request, queryset, size: int = PAGE_SIZE, *, capped: bool = False):
