@@ -58,6 +58,7 @@ PG_BENCH_DB = "motcua_bench_insights"
 HA_NOI = 1
 OFFSET = np.timedelta64(7 * 3600, "s")  # Asia/Ho_Chi_Minh is UTC+7 all year
 ZERO_HASH = "0" * 64
+DOSSIER_TABLES = ("dossiers_dossier", "dossiers_dossierevent", "dossiers_dossierdocument")
 
 ACTIONS = (
     "submit",
@@ -1028,12 +1029,11 @@ def insert_copy(batch: Batch, connection, *, freeze: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def without_secondary_indexes():
-    """Drop the non-unique indexes of the three tables for a bulk load, and build them
-    again afterwards (a sorted build is much faster than maintaining them row by row)."""
+def without_secondary_indexes(tables: tuple[str, ...] = DOSSIER_TABLES):
+    """Drop the non-unique indexes of ``tables`` for a bulk load, and build them again
+    afterwards (a sorted build is much faster than maintaining them row by row)."""
     from django.db import connection
 
-    tables = ("dossiers_dossier", "dossiers_dossierevent", "dossiers_dossierdocument")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -1073,7 +1073,7 @@ def bulk_load(connection, *, freeze: bool):
     same transaction: the rows are written frozen and need no second write to set their
     hint bits when first read. Nothing else sees the tables until the commit.
     """
-    tables = ["dossiers_dossier", "dossiers_dossierevent", "dossiers_dossierdocument"]
+    tables = list(DOSSIER_TABLES)
     timings: dict[str, float] = {}
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
@@ -1146,11 +1146,15 @@ def generate(
     sink=insert_executemany,
     progress=None,
     first_id: int | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> int:
     """Simulate and insert ``n`` dossiers in batches of consecutive time slices.
 
     With ``first_id`` given the database is not touched (the sink does the writing, and
-    the caller resets the sequences): the generator's producer process uses that.
+    the caller resets the sequences): the generator's producer processes use that. With
+    ``part=(i, k)`` only every k-th slice from the i-th is made, with the ids and codes it
+    would have had: k processes with i = 0 … k-1 make the same rows between them (a slice
+    owns its days, so the per-day code numbers do not depend on the other slices).
     """
     touch = first_id is None
     if first_id is None:
@@ -1159,8 +1163,14 @@ def generate(
     serial: dict = {}
     done = 0
     slices = max(1, -(-n // batch))
+    index, parts = part
+    if parts > 1 and slices > total_days:
+        raise ValueError("more slices than days: the slices would share code numbers")
     for k in range(slices):
         count = n // slices + (1 if k < n % slices else 0)
+        if k % parts != index:
+            first_id += count
+            continue
         a = start + dt.timedelta(days=total_days * k // slices)
         b = start + dt.timedelta(days=total_days * (k + 1) // slices)
         if b <= a:
@@ -1214,6 +1224,9 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--batch", type=int, default=250_000)
     parser.add_argument("--keep", action="store_true", help="reuse the database if it exists")
+    parser.add_argument(
+        "--producers", type=int, default=2, help="processes simulating and encoding the rows"
+    )
     options = parser.parse_args()
     workdir = ROOT / "var" / "bench-insights"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -1246,17 +1259,17 @@ def main() -> None:
     tables = _tables()
     statements = copy_statements(tables, freeze=fresh)
     first_id = next_dossier_id()
-    # One process simulates and encodes while this one streams into PostgreSQL: the two
-    # halves overlap on two cores. Forked with the database connection closed, and the
-    # child never touches the database.
+    # Processes simulate and encode while this one streams into PostgreSQL (the encoding
+    # is the dearer half). Forked with the database connection closed; the children never
+    # touch the database.
     connection.close()
     context = multiprocessing.get_context("fork")
-    blocks = context.Queue(maxsize=3)
+    blocks = context.Queue(maxsize=2 * options.producers)
 
-    def produce() -> None:
+    def produce(index: int) -> None:
         def progress(done, total, events):
             print(
-                f"  {done:,}/{total:,} dossiers ({time.monotonic() - t:.0f} s)",
+                f"  producer {index + 1}: {done:,} dossiers ({time.monotonic() - t:.0f} s)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -1271,34 +1284,44 @@ def main() -> None:
             sink=lambda batch: [blocks.put(block) for block in encode(batch, tables)],
             progress=progress,
             first_id=first_id,
+            part=(index, options.producers),
         )
         blocks.put(None)
 
-    def received():
-        while True:
-            try:
-                yield blocks.get(timeout=5)
-            except queue.Empty:
-                if not producer.is_alive():
-                    raise SystemExit(f"the simulation stopped (exit {producer.exitcode})") from None
+    producers = [
+        context.Process(target=produce, args=(i,), name=f"simulate-{i}")
+        for i in range(options.producers)
+    ]
 
-    producer = context.Process(target=produce, name="simulate")
-    producer.start()
+    def received():
+        finished = 0
+        while finished < len(producers):
+            try:
+                block = blocks.get(timeout=5)
+            except queue.Empty:
+                if any(p.exitcode for p in producers):
+                    codes = [p.exitcode for p in producers]
+                    raise SystemExit(f"the simulation failed (exit codes {codes})") from None
+                continue
+            if block is None:
+                finished += 1
+            else:
+                yield block
+
+    for producer in producers:
+        producer.start()
     try:
         with transaction.atomic(), bulk_load(connection, freeze=fresh) as rebuilt:
             raw = connection.connection
             for block in received():
-                if block is None:
-                    break
                 write_blocks([block], raw, statements)
             reset_sequences()
             timings["load_s"] = time.monotonic() - t
     finally:
-        producer.join(timeout=5)
-        if producer.is_alive():
-            producer.terminate()
-    if producer.exitcode:
-        raise SystemExit(f"the simulation failed (exit code {producer.exitcode})")
+        for producer in producers:
+            producer.join(timeout=5)
+            if producer.is_alive():
+                producer.terminate()
     timings.update(rebuilt)
     t = time.monotonic()
     with connection.cursor() as cursor:
@@ -1307,7 +1330,12 @@ def main() -> None:
     t = time.monotonic()
     from motcua.insights.facts import rebuild
 
-    report = rebuild(chunk=500_000)
+    # The facts tables keep the unique keys their upserts need; the indexes the
+    # dashboards read by are built once the rows are in.
+    facts_tables = ("insights_dailyfact", "insights_monthlyfact", "insights_agencyfact")
+    with without_secondary_indexes(facts_tables):
+        # Twenty ranges or more, shared by two connections (one per core).
+        report = rebuild(chunk=min(500_000, max(50_000, options.n // 20)), workers=2)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("SELECT COUNT(*) FROM dossiers_dossierevent")

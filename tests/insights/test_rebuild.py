@@ -12,7 +12,7 @@ import datetime as dt
 import time
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from bench.insights_generate import (
@@ -104,3 +104,62 @@ def test_rebuild_reproduces_the_incremental_facts_of_100000_dossiers(generated, 
             f"incremental facts in {incremental_in:.1f} s ({max_seq} rounds), "
             f"rebuild in {rebuilt_in:.1f} s, {DailyFact.objects.count():,} daily rows"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_shared_by_several_connections_gives_the_same_rows(units):
+    """``workers`` > 1 (PostgreSQL): each connection reads the rebuilding transaction's
+    snapshot and sums its share of the ranges into a scratch table; the rows are those
+    of one connection, and no scratch table is left behind, even when a worker fails."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the workers are other connections to the server")
+    universe = build_universe(province_code=HUE, communes=6, procedures=8, prefix="W")
+    now = dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC)
+    generate(
+        universe,
+        4_000,
+        start=dt.date(2025, 9, 1),
+        end=dt.date(2026, 3, 20),
+        now=now,
+        batch=2_000,
+        sink=_sink(),
+    )
+
+    def scratch_tables() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tablename FROM pg_tables WHERE tablename LIKE 'insights_rebuild_%'"
+            )
+            return [name for (name,) in cursor.fetchall()]
+
+    facts.rebuild(chunk=700)
+    alone = snapshot()
+    assert len(alone["insights_dailyfact"]) > 1_000
+    report = facts.rebuild(chunk=700, workers=3)
+    assert len(report.chunks) == 6
+    problems = diff(alone, snapshot())
+    assert not problems, "\n".join(problems)
+    assert scratch_tables() == []
+
+    facts.rebuild(start=dt.date(2026, 1, 5), chunk=700)
+    alone = snapshot()
+    call_command("insights", "rebuild", "--from", "05/01/2026", "--chunk", "700", "--workers", "2")
+    problems = diff(alone, snapshot())
+    assert not problems, "\n".join(problems)
+
+    # A worker that fails: the rebuild fails whole, the old facts stay, nothing is left.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE dossiers_dossierevent RENAME COLUMN payload TO payload_x")
+    try:
+        with pytest.raises(Exception, match="payload"):
+            facts.rebuild(chunk=700, workers=2)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE dossiers_dossierevent RENAME COLUMN payload_x TO payload")
+    assert not diff(alone, snapshot())
+    assert scratch_tables() == []
+
+
+def test_the_rebuild_command_refuses_fewer_than_one_worker(db):
+    with pytest.raises(CommandError, match="workers"):
+        call_command("insights", "rebuild", "--workers", "0")

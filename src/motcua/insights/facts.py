@@ -41,9 +41,13 @@ How each counter is defined (docs/indicators.md has the full text):
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -461,6 +465,34 @@ def _agency_rollup(x: Dialect, source: str, *, day_from: str = "", month_from: s
     """
 
 
+def _agency_rebuild_rollup(x: Dialect, *, full: bool) -> str:
+    """``SELECT`` of the ``AgencyFact`` rows of a rebuild, each grain from the smallest
+    table that holds it: days from the daily facts (``day >= %s``), months from the monthly
+    facts just rebuilt (``month >= %s``, about a fifth of the rows) and the all-days stock
+    from the open totals in a full rebuild (a few hundred rows), or else from the daily
+    facts being replaced (``day >= %s``)."""
+    keys = "competent_agency_id, channel, competent_unit_id, competent_province_id"
+    flows = ", ".join(COUNTERS)
+    stock_only = ", ".join(
+        "open_delta" if c == "open_delta" else "late_delta" if c == "late_delta" else "0"
+        for c in COUNTERS
+    )
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    totals = "insights_opentotal" if full else "insights_dailyfact WHERE day >= %s"
+    return f"""
+        SELECT grain, date, {keys}, {sums} FROM (
+            SELECT 'd' AS grain, day AS date, {keys}, {flows} FROM insights_dailyfact
+                WHERE day >= %s
+            UNION ALL
+            SELECT 'm', month, {keys}, {flows} FROM insights_monthlyfact WHERE month >= %s
+            UNION ALL
+            SELECT 't', {x.total_date}, {keys}, {stock_only} FROM {totals}
+        ) r
+        GROUP BY grain, date, {keys}
+        HAVING {_nonzero(COUNTERS)}
+    """
+
+
 def _agency_insert(select: str) -> str:
     columns = (*AGENCY_COLUMNS, *AGENCY_DERIVED, *COUNTERS)
     return (
@@ -607,7 +639,9 @@ _OPEN_STATES = (
 )
 
 
-def rebuild(*, start: dt.date | None = None, chunk: int = 250_000, progress=None) -> RebuildReport:
+def rebuild(
+    *, start: dt.date | None = None, chunk: int = 250_000, progress=None, workers: int = 1
+) -> RebuildReport:
     """Recompute the facts from the events: all of them, or the days from ``start`` on.
 
     Set-based: for each range of dossier ids one ``INSERT … SELECT`` sums F over the
@@ -616,9 +650,42 @@ def rebuild(*, start: dt.date | None = None, chunk: int = 250_000, progress=None
     in progress), then the monthly and total tables are derived from the daily rows by
     ``GROUP BY``, and so are the agencies' roll-ups. One transaction: readers see the old
     facts or the new ones.
+
+    ``workers`` > 1 (PostgreSQL): the ranges are shared out to that many connections,
+    each reading the rebuilding transaction's own snapshot (``pg_export_snapshot``) and
+    summing its ranges into an unlogged scratch table; the transaction then adds the
+    scratch rows into the daily facts and drops the tables. The same rows as one worker,
+    with the ranges' window queries spread over the server's cores.
     """
     x = Dialect.current()
     report = RebuildReport(start)
+    scratch: list[str] = []
+    try:
+        return _rebuild(x, report, start, chunk, progress, workers, scratch)
+    except BaseException:
+        # The workers committed their tables; the failed transaction has let go of them.
+        if scratch:
+            _in_other_connection(
+                lambda cursor: cursor.execute(f"DROP TABLE IF EXISTS {', '.join(scratch)}")
+            )
+        raise
+
+
+def _in_other_connection(work):
+    """Run ``work(cursor)`` on a connection of its own (a thread's), in one transaction."""
+
+    def run():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                return work(cursor)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def _rebuild(x, report, start, chunk, progress, workers, scratch) -> RebuildReport:
     daily_cols = ", ".join((*DAILY_COLUMNS, *COUNTERS))
     with transaction.atomic(), connection.cursor() as cursor:
         if start is None:
@@ -678,23 +745,72 @@ def rebuild(*, start: dt.date | None = None, chunk: int = 250_000, progress=None
             ]
         cursor.execute("SELECT MIN(id), MAX(id) FROM dossiers_dossier")
         low, high = cursor.fetchone()
-        if low is not None:
-            for first in range(low, high + 1, chunk):
-                last = min(first + chunk - 1, high)
-                where = (
-                    "e.dossier_id BETWEEN %s AND %s AND e.dossier_id IN (SELECT x.id FROM "
-                    f"dossiers_dossier x WHERE x.id BETWEEN %s AND %s AND {candidates})"
+        ranges = (
+            [(first, min(first + chunk - 1, high)) for first in range(low, high + 1, chunk)]
+            if low is not None
+            else []
+        )
+
+        def grouped(first: int, last: int) -> tuple[str, list]:
+            where = (
+                "e.dossier_id BETWEEN %s AND %s AND e.dossier_id IN (SELECT x.id FROM "
+                f"dossiers_dossier x WHERE x.id BETWEEN %s AND %s AND {candidates})"
+            )
+            params = [first, last, first, last, *candidate_params]
+            contributions = _contributions(x, where, 1)
+            select = _grouped(x, contributions, having_nonzero=True, day_from=start is not None)
+            return select, params + ([day_number(start)] if start is not None else [])
+
+        conflict = ", ".join(DAILY_CONFLICT)
+        update = ", ".join(f"{c} = insights_dailyfact.{c} + excluded.{c}" for c in COUNTERS)
+        if x.pg and workers > 1 and len(ranges) > 1:
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            if not re.fullmatch(r"[0-9A-F-]+", snapshot):
+                raise RuntimeError(f"unexpected snapshot name {snapshot!r}")
+            tag = secrets.token_hex(4)
+            shares = [ranges[i::workers] for i in range(min(workers, len(ranges)))]
+            scratch.extend(f"insights_rebuild_{tag}_{i}" for i in range(len(shares)))
+
+            def work(cursor, table, share):
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                cursor.execute(
+                    f"CREATE UNLOGGED TABLE {table} AS SELECT {daily_cols} "
+                    "FROM insights_dailyfact WITH NO DATA"
                 )
-                params = [first, last, first, last, *candidate_params]
-                contributions = _contributions(x, where, 1)
-                select = _grouped(x, contributions, having_nonzero=True, day_from=start is not None)
-                conflict = ", ".join(DAILY_CONFLICT)
-                update = ", ".join(f"{c} = insights_dailyfact.{c} + excluded.{c}" for c in COUNTERS)
+                for first, last in share:
+                    select, params = grouped(first, last)
+                    cursor.execute(f"INSERT INTO {table} ({daily_cols}) {select}", params)
+                    if progress is not None:
+                        progress(first, last, high)
+
+            with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+                done = [
+                    pool.submit(_in_other_connection, partial(work, table=table, share=share))
+                    for table, share in zip(scratch, shares, strict=True)
+                ]
+                for future in done:
+                    future.result()
+            union = " UNION ALL ".join(f"SELECT * FROM {table}" for table in scratch)
+            sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+            keys = ", ".join(DAILY_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO insights_dailyfact ({daily_cols}) "
+                f"SELECT {keys}, {sums} FROM ({union}) s GROUP BY {keys} "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
+            )
+            cursor.execute(f"DROP TABLE {', '.join(scratch)}")
+            scratch.clear()
+            report.chunks.extend(ranges)
+        else:
+            for first, last in ranges:
+                select, params = grouped(first, last)
                 cursor.execute(
                     f"INSERT INTO insights_dailyfact ({daily_cols}) "
                     f"SELECT * FROM ({select}) g WHERE 1 = 1 "
                     f"ON CONFLICT ({conflict}) DO UPDATE SET {update}",
-                    params + ([day_number(start)] if start is not None else []),
+                    params,
                 )
                 report.chunks.append((first, last))
                 if progress is not None:
@@ -723,8 +839,8 @@ def rebuild(*, start: dt.date | None = None, chunk: int = 250_000, progress=None
         cursor.execute("DELETE FROM insights_opentotal WHERE open_delta = 0 AND late_delta = 0")
         first_day = x.param_day(start if start is not None else dt.date(1, 1, 1))
         cursor.execute(
-            _agency_insert(_agency_rollup(x, "insights_dailyfact", day_from="%s", month_from="%s")),
-            [first_day, x.param_day(month_from), first_day],
+            _agency_insert(_agency_rebuild_rollup(x, full=start is None)),
+            [first_day, x.param_day(month_from), *([first_day] if start is not None else [])],
         )
         cursor.execute(
             "DELETE FROM insights_agencyfact WHERE grain = 't' "

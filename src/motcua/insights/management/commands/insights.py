@@ -31,16 +31,27 @@ class Command(BaseCommand):
             help="first day to recompute (YYYY-MM-DD or dd/mm/yyyy); all days when omitted",
         )
         build.add_argument("--chunk", type=int, default=250_000, help="dossiers per set-based pass")
+        build.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="PostgreSQL connections sharing the passes (one per spare core)",
+        )
 
-    def handle(self, *args, action, since=None, chunk=250_000, **options):
+    def handle(self, *args, action, since=None, chunk=250_000, workers=1, **options):
         start = _date(since) if since else None
         began = time.monotonic()
 
         def progress(first, last, high):
             self.stdout.write(f"  dossiers {first}–{last} / {high}")
 
+        if workers < 1:
+            raise CommandError("--workers phải ≥ 1 / must be at least 1", returncode=2)
         report = rebuild(
-            start=start, chunk=chunk, progress=progress if options["verbosity"] > 1 else None
+            start=start,
+            chunk=chunk,
+            workers=workers,
+            progress=progress if options["verbosity"] > 1 else None,
         )
         elapsed = time.monotonic() - began
         scope = f"từ {start:%d/%m/%Y}" if start else "toàn bộ"
