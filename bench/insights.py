@@ -1,6 +1,6 @@
 """Benchmark of the indicators on the province made by bench/insights_generate.py.
 
-    PYTHONPATH=src python bench/insights.py [--runs 20] [--skip-rebuild]
+    PYTHONPATH=src python bench/insights.py [--runs 20] [--skip-rebuild] [--rebuild-workers 1 2]
 
 Reads the PostgreSQL database ``motcua_bench_insights`` (run the generator first) and
 measures, each over ``--runs`` warm runs (p50 / p95):
@@ -21,8 +21,9 @@ measures, each over ``--runs`` warm runs (p50 / p95):
 * the event hook: ``apply_event`` on 200 existing events of the facts' actions, in a
   transaction rolled back afterwards (the cost a transition pays for the facts);
 * ``insights rebuild --from`` one year ago (the last 365 days of facts recomputed from
-  the events), beside a direct daily ``GROUP BY`` of the same year's dossiers into a
-  scratch table; the facts are compared before and after (sums of every counter);
+  the events), once per ``--rebuild-workers`` count (connections sharing the ranges),
+  beside a direct daily ``GROUP BY`` of the same year's dossiers into a scratch table;
+  the facts are compared before and after each (sums of every counter);
 * the database size (``pg_database_size``) and the tables' sizes, and the peak RSS of
   this process.
 
@@ -122,6 +123,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument(
+        "--rebuild-workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="run the one-year rebuild with each of these numbers of connections",
+    )
     options = parser.parse_args()
     configure()
     import django
@@ -284,10 +292,18 @@ def main() -> None:
                 return cursor.fetchone()
 
         before = checksum()
-        began = time.perf_counter()
-        report = rebuild(start=since, chunk=500_000)
-        rebuild_s = time.perf_counter() - began
-        after = checksum()
+        runs = []
+        for workers in options.rebuild_workers:
+            began = time.perf_counter()
+            report = rebuild(start=since, chunk=500_000, workers=workers)
+            runs.append(
+                {
+                    "workers": workers,
+                    "seconds": time.perf_counter() - began,
+                    "identical": checksum() == before,
+                }
+            )
+        rebuild_s = runs[0]["seconds"]
         began = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_direct_daily")
@@ -305,8 +321,9 @@ def main() -> None:
         rebuild_result = {
             "from": since.isoformat(),
             "seconds": rebuild_s,
+            "runs": runs,
             "direct_group_by_seconds": direct_s,
-            "identical": before == after,
+            "identical": all(run["identical"] for run in runs),
             "daily_rows_from": before[0],
             "passes": len(report.chunks),
         }
@@ -363,12 +380,13 @@ def main() -> None:
         f"{hook_timing['p95_ms']:.1f} ms | | |"
     )
     if rebuild_result:
-        print(
-            f"| `insights rebuild --from {rebuild_result['from']}` | "
-            f"{rebuild_result['seconds']:.1f} s | | "
-            f"{rebuild_result['direct_group_by_seconds']:.1f} s "
-            f"(daily GROUP BY) | identical: {rebuild_result['identical']} |"
-        )
+        for run in rebuild_result["runs"]:
+            print(
+                f"| `insights rebuild --from {rebuild_result['from']} --workers "
+                f"{run['workers']}` | {run['seconds']:.1f} s | | "
+                f"{rebuild_result['direct_group_by_seconds']:.1f} s "
+                f"(daily GROUP BY) | identical: {run['identical']} |"
+            )
     print(
         f"\ndatabase {size / 2**30:.2f} GiB; "
         + ", ".join(f"{k} {v / 2**30:.2f} GiB" for k, v in tables.items())
