@@ -439,9 +439,10 @@ AGENCY_COLUMNS = ("grain", "date", "competent_agency_id", "channel")
 AGENCY_DERIVED = ("competent_unit_id", "competent_province_id")
 
 
-def _agency_rollup(x: Dialect, source: str, *, day_from: str = "", month_from: str = "") -> str:
-    """``SELECT`` of the ``AgencyFact`` rows (day, month and all-days grains) summing the
-    daily fact rows of ``source`` per competent agency and channel."""
+def _agency_select(x: Dialect, *, days: str, months: str, month: str, totals: str) -> str:
+    """``SELECT`` of the ``AgencyFact`` rows summed per competent agency and channel: the
+    day grain from ``days``, the month grain from ``months`` (``month`` its first day)
+    and the all-days stock from ``totals`` (each a table with its ``WHERE``)."""
     keys = "competent_agency_id, channel, competent_unit_id, competent_province_id"
     flows = ", ".join(COUNTERS)
     stock_only = ", ".join(
@@ -451,46 +452,35 @@ def _agency_rollup(x: Dialect, source: str, *, day_from: str = "", month_from: s
     sums = ", ".join(f"SUM({c})" for c in COUNTERS)
     return f"""
         SELECT grain, date, {keys}, {sums} FROM (
-            SELECT 'd' AS grain, day AS date, {keys}, {flows} FROM {source}
-                {f"WHERE day >= {day_from}" if day_from else ""}
+            SELECT 'd' AS grain, day AS date, {keys}, {flows} FROM {days}
             UNION ALL
-            SELECT 'm', {x.month("day")}, {keys}, {flows} FROM {source}
-                {f"WHERE day >= {month_from}" if month_from else ""}
-            UNION ALL
-            SELECT 't', {x.total_date}, {keys}, {stock_only} FROM {source}
-                {f"WHERE day >= {day_from}" if day_from else ""}
-        ) r
-        GROUP BY grain, date, {keys}
-        HAVING {_nonzero(COUNTERS)}
-    """
-
-
-def _agency_rebuild_rollup(x: Dialect, *, full: bool) -> str:
-    """``SELECT`` of the ``AgencyFact`` rows of a rebuild, each grain from the smallest
-    table that holds it: days from the daily facts (``day >= %s``), months from the monthly
-    facts just rebuilt (``month >= %s``, about a fifth of the rows) and the all-days stock
-    from the open totals in a full rebuild (a few hundred rows), or else from the daily
-    facts being replaced (``day >= %s``)."""
-    keys = "competent_agency_id, channel, competent_unit_id, competent_province_id"
-    flows = ", ".join(COUNTERS)
-    stock_only = ", ".join(
-        "open_delta" if c == "open_delta" else "late_delta" if c == "late_delta" else "0"
-        for c in COUNTERS
-    )
-    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
-    totals = "insights_opentotal" if full else "insights_dailyfact WHERE day >= %s"
-    return f"""
-        SELECT grain, date, {keys}, {sums} FROM (
-            SELECT 'd' AS grain, day AS date, {keys}, {flows} FROM insights_dailyfact
-                WHERE day >= %s
-            UNION ALL
-            SELECT 'm', month, {keys}, {flows} FROM insights_monthlyfact WHERE month >= %s
+            SELECT 'm', {month}, {keys}, {flows} FROM {months}
             UNION ALL
             SELECT 't', {x.total_date}, {keys}, {stock_only} FROM {totals}
         ) r
         GROUP BY grain, date, {keys}
         HAVING {_nonzero(COUNTERS)}
     """
+
+
+def _agency_rollup(x: Dialect, source: str) -> str:
+    """The ``AgencyFact`` rows of every grain from the daily fact rows of ``source``."""
+    return _agency_select(x, days=source, months=source, month=x.month("day"), totals=source)
+
+
+def _agency_rebuild_rollup(x: Dialect, *, full: bool) -> str:
+    """The ``AgencyFact`` rows of a rebuild, each grain from the smallest table that holds
+    it: days from the daily facts (``day >= %s``), months from the monthly facts just
+    rebuilt (``month >= %s``, about a fifth of the rows) and the all-days stock from the
+    open totals in a full rebuild (a few hundred rows), or else from the daily facts being
+    replaced (``day >= %s``)."""
+    return _agency_select(
+        x,
+        days="insights_dailyfact WHERE day >= %s",
+        months="insights_monthlyfact WHERE month >= %s",
+        month="month",
+        totals="insights_opentotal" if full else "insights_dailyfact WHERE day >= %s",
+    )
 
 
 def _agency_insert(select: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from motcua.calendar import DeadlineLedger
-from motcua.catalog.models import Process
+from motcua.catalog.models import Process, ProcessStep
 from motcua.catalog.text import normalize_vietnamese
 from motcua.dossiers import workflow as wf
 from motcua.dossiers.errors import Refused
@@ -182,11 +182,28 @@ def _same_submitter(existing: Dossier, user) -> Dossier:
     return existing
 
 
+def _process_steps(dossier: Dossier) -> list[ProcessStep]:
+    """The steps, in order, of the process the competent agency follows for the dossier's
+    procedure (its own, else the template): one statement. When it finds none, the
+    catalogue's own look-up says why (no process at all, or one without steps)."""
+    plan = statements.select(
+        ("process steps",),
+        ProcessStep,
+        "t.process_id = (SELECT p.id FROM catalog_process p WHERE p.procedure_id = %s "
+        "AND (p.agency_id = %s OR p.agency_id IS NULL) "
+        "ORDER BY p.agency_id IS NULL, p.id LIMIT 1)",
+        suffix='ORDER BY t."order"',
+    )
+    steps = statements.fetch(plan, [dossier.procedure_id, dossier.competent_agency_id])
+    if not steps:
+        process = Process.objects.for_procedure(dossier.procedure, dossier.competent_agency)
+        steps = list(process.steps.all())
+    return steps
+
+
 def _plan_steps(dossier: Dossier, calendar, start: dt.datetime, user) -> None:
     """Create the dossier's steps from its process, each due after its budget."""
-    process = Process.objects.for_procedure(dossier.procedure, dossier.competent_agency)
-    # The steps come prefetched in order with the process.
-    steps = list(process.steps.all())
+    steps = _process_steps(dossier)
     legal_due = dossier.due_at
     cursor = calendar.clock_start(start)
     rows = []
@@ -195,10 +212,10 @@ def _plan_steps(dossier: Dossier, calendar, start: dt.datetime, user) -> None:
         due = calendar.add_working_seconds(cursor, budget)
         if legal_due is not None and due > legal_due:
             due = legal_due
-        agency = step.agency or (
-            dossier.receiving_agency
+        agency_id = step.agency_id or (
+            dossier.receiving_agency_id
             if step.kind in {"receive", "return"}
-            else dossier.competent_agency
+            else dossier.competent_agency_id
         )
         rows.append(
             DossierStep(
@@ -206,7 +223,7 @@ def _plan_steps(dossier: Dossier, calendar, start: dt.datetime, user) -> None:
                 order=position + 1,
                 kind=step.kind,
                 role=step.role,
-                agency=agency,
+                agency_id=agency_id,
                 budget_seconds=budget,
                 due_at=due,
                 started_at=start if position == 0 else None,
