@@ -645,7 +645,9 @@ def rebuild(
     each reading the rebuilding transaction's own snapshot (``pg_export_snapshot``) and
     summing its ranges into an unlogged scratch table; the transaction then adds the
     scratch rows into the daily facts and drops the tables. The same rows as one worker,
-    with the ranges' window queries spread over the server's cores.
+    with the ranges' window queries spread over the server's cores; the inserts are not
+    shared, so it pays only when the window work spans many ranges (a full rebuild), not
+    for a rebuild from a recent date (ADR 6).
     """
     x = Dialect.current()
     report = RebuildReport(start)
