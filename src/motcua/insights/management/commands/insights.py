@@ -61,3 +61,6 @@ class Command(BaseCommand):
             f"{report.daily_rows} daily rows, {report.monthly_rows} monthly rows, "
             f"{len(report.chunks)} passes, {elapsed:.1f} s."
         )
+        if options["verbosity"] > 1:
+            phases = report.phases.items()
+            self.stdout.write("  " + ", ".join(f"{name} {s:.1f} s" for name, s in phases))
