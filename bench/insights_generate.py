@@ -253,10 +253,18 @@ def _iso(seconds: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Batch:
-    dossiers: list[tuple]
-    events: list[tuple]
-    documents: list[tuple]
+    """The rows of a slice, column by column (in the order of ``DOSSIER_COLUMNS``,
+    ``EVENT_COLUMNS`` and ``DOCUMENT_COLUMNS``): the simulation makes columns, and COPY
+    text is encoded a column at a time."""
+
+    dossiers: list[list]
+    events: list[list]
+    documents: list[list]
     next_id: int
+
+    @staticmethod
+    def rows(columns: list[list]) -> list[tuple]:
+        return list(zip(*columns, strict=True))
 
 
 def simulate(
@@ -723,8 +731,15 @@ def simulate(
         code.append(f"{u.agency_identifier[agency_id]}-{day[2:]}-{number:04d}")
 
     def py(values: np.ndarray) -> list:
-        """datetime64 (UTC) → naive UTC datetimes (None for NaT), as Django stores them."""
-        return values.astype("datetime64[us]").astype(object).tolist()
+        """datetime64[s] (UTC) → naive UTC timestamps as text, as Django writes them to
+        SQLite and as COPY reads them in a UTC session (None for NaT). Formatted here by
+        numpy, column at a time: one ``datetime`` object per value, turned into text
+        again by the encoder, cost more than all the rest of a row's encoding."""
+        if values.dtype != np.dtype("datetime64[s]"):
+            raise TypeError(f"whole seconds expected, not {values.dtype}")
+        text = np.strings.replace(np.datetime_as_string(values, unit="s"), "T", " ")
+        missing = np.isnat(values).tolist()
+        return [None if nat else t for t, nat in zip(text.tolist(), missing, strict=True)]
 
     nat = np.datetime64("NaT", "s")
     is_received = ~np.isnat(recv_at)
@@ -814,7 +829,7 @@ def simulate(
         columns["updated"],
     ]
     del n_list
-    dossiers = list(zip(*columns_in_order, strict=True))
+    dossiers = columns_in_order
     ev_ids = ids[d_idx].tolist()
     at_py = py(at)
     ev_unit = [receiving_units[i] for i in d_idx.tolist()]
@@ -822,23 +837,20 @@ def simulate(
     actors = actor.tolist()
     seqs = seq.tolist()
     m = len(ev_ids)
-    events = list(
-        zip(
-            ev_ids,
-            seqs,
-            at_py,
-            [a or None for a in actors],
-            ["Cán bộ" if a else "" for a in actors],
-            ev_unit,
-            actions,
-            frm.tolist(),
-            to.tolist(),
-            payload.tolist(),
-            [ZERO_HASH] * m,
-            [ZERO_HASH] * m,
-            strict=True,
-        )
-    )
+    events = [
+        ev_ids,
+        seqs,
+        at_py,
+        [a or None for a in actors],
+        ["Cán bộ" if a else "" for a in actors],
+        ev_unit,
+        actions,
+        frm.tolist(),
+        to.tolist(),
+        payload.tolist(),
+        [ZERO_HASH] * m,
+        [ZERO_HASH] * m,
+    ]
     submitted_py = columns["submitted"]
     documents = [
         (
@@ -854,7 +866,7 @@ def simulate(
         )
         for k in np.nonzero(digitised)[0].tolist()
     ]
-    return Batch(dossiers, events, documents, first_id + n)
+    return Batch(dossiers, events, [list(c) for c in zip(*documents, strict=True)], first_id + n)
 
 
 DOSSIER_COLUMNS = (
@@ -958,7 +970,7 @@ def insert_executemany(batch: Batch) -> None:
             names = [*columns, *(c for c, _ in extra)]
             marks = ", ".join("%s::jsonb" if pg and c in json_columns else "%s" for c in names)
             defaults = tuple(v for _, v in extra)
-            rows = [row + defaults for row in getattr(batch, attribute)]
+            rows = [row + defaults for row in Batch.rows(getattr(batch, attribute))]
             cursor.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows)
 
 
@@ -985,7 +997,11 @@ def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
         joined = "".join(values)
         if "\\" not in joined and "\t" not in joined and "\n" not in joined:
             return values
-    elif kinds <= {dt.datetime, type(None)}:
+    elif kinds <= {str, type(None)}:
+        joined = "".join(v for v in values if v is not None)
+        if "\\" not in joined and "\t" not in joined and "\n" not in joined:
+            return ["\\N" if v is None else v for v in values]
+    elif kinds <= {int, type(None)} or kinds <= {dt.datetime, type(None)}:
         return ["\\N" if v is None else str(v) for v in values]
     return list(map(_text, values))
 
@@ -995,11 +1011,11 @@ def encode(batch: Batch, tables: list) -> list[tuple[int, bytes]]:
     ``_tables()``)."""
     blocks = []
     for index, (_table, _columns, attribute, extra) in enumerate(tables):
-        rows = getattr(batch, attribute)
-        if not rows:
+        columns = getattr(batch, attribute)
+        if not columns or not columns[0]:
             continue
         tail = "".join("\t" + _text(v) for _, v in extra)
-        columns = [_column_text(c) for c in zip(*rows, strict=True)]
+        columns = [_column_text(c) for c in columns]
         lines = map("\t".join, zip(*columns, strict=True))
         blocks.append((index, ((tail + "\n").join(lines) + tail + "\n").encode()))
     return blocks
@@ -1189,7 +1205,7 @@ def generate(
         first_id = result.next_id
         done += count
         if progress is not None:
-            progress(done, n, len(result.events))
+            progress(done, n, len(result.events[0]))
     if touch:
         reset_sequences()
     return done
@@ -1351,6 +1367,7 @@ def main() -> None:
                 "events": events,
                 "daily_rows": report.daily_rows,
                 "monthly_rows": report.monthly_rows,
+                "rebuild_phases_s": report.phases,
                 "start": start.isoformat(),
                 "end": end.isoformat(),
                 "database_bytes": size,
