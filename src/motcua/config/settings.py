@@ -6,6 +6,7 @@ SECRET_KEY: it keeps a random key under var/ so sessions survive a restart.
 """
 
 import secrets
+import warnings
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -18,6 +19,11 @@ from motcua.config.env import (
     env_list,
     env_str,
 )
+
+# pyHanko imports cryptography's DSA classes to recognise DSA keys; cryptography 51 warns
+# on that import. motcua never makes DSA keys (the demo PKI and signing use EC and RSA), and
+# a warning printed by every command would break the one-line error contract of the CLI.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(Path.cwd() / "var"))).resolve()
