@@ -812,10 +812,12 @@ def _rebuild(x, report, start, chunk, progress, workers, scratch) -> RebuildRepo
             union = " UNION ALL ".join(f"SELECT * FROM {table}" for table in scratch)
             sums = ", ".join(f"SUM({c})" for c in COUNTERS)
             keys = ", ".join(DAILY_COLUMNS)
+            # No ON CONFLICT: the days rebuilt were deleted above in this transaction and
+            # the GROUP BY gives each key one row, so no row can meet an existing one, and
+            # the plain insert skips the speculative-insertion check of every row.
             cursor.execute(
                 f"INSERT INTO insights_dailyfact ({daily_cols}) "
-                f"SELECT {keys}, {sums} FROM ({union}) s GROUP BY {ordered} ORDER BY {ordered} "
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
+                f"SELECT {keys}, {sums} FROM ({union}) s GROUP BY {ordered} ORDER BY {ordered}"
             )
             cursor.execute(f"DROP TABLE {', '.join(scratch)}")
             scratch.clear()
