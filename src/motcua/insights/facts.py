@@ -771,13 +771,11 @@ def _rebuild(x, report, start, chunk, progress, workers, scratch) -> RebuildRepo
             select = _grouped(x, contributions, having_nonzero=True, day_from=start is not None)
             return select, params + ([day_number(start)] if start is not None else [])
 
-        conflict = ", ".join(DAILY_CONFLICT)
         # Rows are inserted in the order of the unique key they are checked against, so
         # that consecutive inserts touch the same or the next leaf page of that index (in
         # a merge, always the rightmost one) instead of a random page of an index many
         # times larger than the shared buffers.
         ordered = ", ".join((*DAILY_CONFLICT, *DERIVED))
-        update = ", ".join(f"{c} = insights_dailyfact.{c} + excluded.{c}" for c in COUNTERS)
         if x.pg and workers > 1 and len(ranges) > 1:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
@@ -824,6 +822,9 @@ def _rebuild(x, report, start, chunk, progress, workers, scratch) -> RebuildRepo
             report.chunks.extend(ranges)
             phase("merge")
         else:
+            # Successive ranges of dossiers add to the same keys: these inserts upsert.
+            conflict = ", ".join(DAILY_CONFLICT)
+            update = ", ".join(f"{c} = insights_dailyfact.{c} + excluded.{c}" for c in COUNTERS)
             for first, last in ranges:
                 select, params = grouped(first, last)
                 cursor.execute(
