@@ -1006,25 +1006,42 @@ def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
     return list(map(_text, values))
 
 
-def encode(batch: Batch, tables: list) -> list[tuple[int, bytes]]:
+# Columns whose value is the same on every generated row: the bulk load leaves them out of
+# the COPY text and lets the column's default, set for the load, write them (the placeholder
+# hashes are about half the bytes of an event line, to format and to parse).
+SERVER_FILLED = {
+    "dossiers_dossier": {"chain_head": ZERO_HASH},
+    "dossiers_dossierevent": {"prev_hash": ZERO_HASH, "hash": ZERO_HASH},
+}
+
+
+def encode(batch: Batch, tables: list, filled: dict | None = None) -> list[tuple[int, bytes]]:
     """The batch as COPY text, one block per table (its index in ``tables``, from
-    ``_tables()``)."""
+    ``_tables()``), without the columns of ``filled`` (see ``SERVER_FILLED``)."""
     blocks = []
-    for index, (_table, _columns, attribute, extra) in enumerate(tables):
+    for index, (table, names, attribute, extra) in enumerate(tables):
         columns = getattr(batch, attribute)
         if not columns or not columns[0]:
             continue
         tail = "".join("\t" + _text(v) for _, v in extra)
-        columns = [_column_text(c) for c in columns]
+        left_out = (filled or {}).get(table, {})
+        columns = [
+            _column_text(c) for name, c in zip(names, columns, strict=True) if name not in left_out
+        ]
         lines = map("\t".join, zip(*columns, strict=True))
         blocks.append((index, ((tail + "\n").join(lines) + tail + "\n").encode()))
     return blocks
 
 
-def copy_statements(tables: list, *, freeze: bool) -> list[str]:
+def copy_statements(tables: list, *, freeze: bool, filled: dict | None = None) -> list[str]:
     option = " WITH (FREEZE)" if freeze else ""
+    filled = filled or {}
     return [
-        f"COPY {table} ({', '.join([*columns, *(c for c, _ in extra)])}) FROM STDIN{option}"
+        f"COPY {table} ("
+        + ", ".join(
+            [*(c for c in columns if c not in filled.get(table, {})), *(c for c, _ in extra)]
+        )
+        + f") FROM STDIN{option}"
         for table, columns, _attribute, extra in tables
     ]
 
@@ -1079,7 +1096,34 @@ def without_secondary_indexes(tables: tuple[str, ...] = DOSSIER_TABLES):
 
 
 @contextlib.contextmanager
-def bulk_load(connection, *, freeze: bool):
+def without_keys(tables: tuple[str, ...]):
+    """PostgreSQL: drop the primary and unique keys of ``tables`` while a full rebuild
+    fills them with plain ``INSERT … SELECT … GROUP BY`` (no ``ON CONFLICT`` needs them:
+    the ``GROUP BY`` already gives each key one row), and add them back afterwards, each
+    built by one sort instead of a btree insertion per row. Adding a key checks it: a
+    doubled row would stop the generator rather than be kept."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid = ANY(%s::regclass[]) "
+            "ORDER BY contype",
+            [list(tables)],
+        )
+        keys = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for table, name, definition in keys:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+@contextlib.contextmanager
+def bulk_load(connection, *, freeze: bool, filled: dict | None = None):
     """PostgreSQL: load the three tables bare, then give them back their keys, indexes
     and foreign keys (the manual's "Populating a Database": a sorted index build and one
     validating join per foreign key are far cheaper than a btree insertion and a deferred
@@ -1088,8 +1132,11 @@ def bulk_load(connection, *, freeze: bool):
     With ``freeze`` the tables are truncated and every ``COPY`` runs ``FREEZE`` in the
     same transaction: the rows are written frozen and need no second write to set their
     hint bits when first read. Nothing else sees the tables until the commit.
+
+    The columns of ``filled`` get their value as a default for the load, dropped after.
     """
     tables = list(DOSSIER_TABLES)
+    filled = filled or {}
     timings: dict[str, float] = {}
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
@@ -1113,8 +1160,16 @@ def bulk_load(connection, *, freeze: bool):
             cursor.execute(f'DROP INDEX "{name}"')
         if freeze:
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        for table, values in filled.items():
+            for column, value in values.items():
+                if not value.isalnum():
+                    raise ValueError(f"not a plain default: {value!r}")
+                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT '{value}'")
     yield timings
     with connection.cursor() as cursor:
+        for table, values in filled.items():
+            for column in values:
+                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")
         t = time.monotonic()
         for table, name, kind, definition in constraints:
             if kind != "f":
@@ -1273,7 +1328,7 @@ def main() -> None:
     # every COPY can write frozen rows (--keep appends to what is there).
     fresh = not options.keep
     tables = _tables()
-    statements = copy_statements(tables, freeze=fresh)
+    statements = copy_statements(tables, freeze=fresh, filled=SERVER_FILLED)
     first_id = next_dossier_id()
     # Processes simulate and encode while this one streams into PostgreSQL (the encoding
     # is the dearer half). Forked with the database connection closed; the children never
@@ -1297,7 +1352,9 @@ def main() -> None:
             end=end,
             now=now,
             batch=options.batch,
-            sink=lambda batch: [blocks.put(block) for block in encode(batch, tables)],
+            sink=lambda batch: [
+                blocks.put(block) for block in encode(batch, tables, SERVER_FILLED)
+            ],
             progress=progress,
             first_id=first_id,
             part=(index, options.producers),
@@ -1327,7 +1384,8 @@ def main() -> None:
     for producer in producers:
         producer.start()
     try:
-        with transaction.atomic(), bulk_load(connection, freeze=fresh) as rebuilt:
+        loading = bulk_load(connection, freeze=fresh, filled=SERVER_FILLED)
+        with transaction.atomic(), loading as rebuilt:
             raw = connection.connection
             for block in received():
                 write_blocks([block], raw, statements)
@@ -1346,12 +1404,16 @@ def main() -> None:
     t = time.monotonic()
     from motcua.insights.facts import rebuild
 
-    # The facts tables keep the unique keys their upserts need; the indexes the
-    # dashboards read by are built once the rows are in.
+    # The indexes the dashboards read by are built once the rows are in, and so are the
+    # keys of the daily and monthly facts, which the full rebuild fills with plain
+    # inserts; the open totals and the agencies' rows keep the keys their upserts need.
     facts_tables = ("insights_dailyfact", "insights_monthlyfact", "insights_agencyfact")
-    with without_secondary_indexes(facts_tables):
+    chunk = min(500_000, max(50_000, options.n // 20))
+    # One range takes the one-connection path, whose upserts need the keys.
+    keyless = facts_tables[:2] if options.n > chunk else ()
+    with without_secondary_indexes(facts_tables), without_keys(keyless):
         # Twenty ranges or more, shared by two connections (one per core).
-        report = rebuild(chunk=min(500_000, max(50_000, options.n // 20)), workers=2)
+        report = rebuild(chunk=chunk, workers=2)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("SELECT COUNT(*) FROM dossiers_dossierevent")

@@ -163,3 +163,17 @@ def test_a_rebuild_shared_by_several_connections_gives_the_same_rows(units):
 def test_the_rebuild_command_refuses_fewer_than_one_worker(db):
     with pytest.raises(CommandError, match="workers"):
         call_command("insights", "rebuild", "--workers", "0")
+
+
+def test_the_merge_cuts_the_days_at_month_starts_into_even_parts():
+    months = [dt.date(2026, m, 1) for m in range(1, 7)]
+    even = list(zip(months, [10] * 6, strict=True))
+    assert facts._month_cuts(even, 2) == [dt.date(2026, 4, 1)]
+    assert facts._month_cuts(even, 3) == [dt.date(2026, 3, 1), dt.date(2026, 5, 1)]
+    # One busy month: the part before it, then the rest.
+    busy = list(zip(months, [1, 1, 100, 1, 1, 1], strict=True))
+    assert facts._month_cuts(busy, 2) == [dt.date(2026, 4, 1)]
+    # Fewer months than parts, or none: fewer parts.
+    assert facts._month_cuts(even[:1], 4) == []
+    assert facts._month_cuts([], 2) == []
+    assert facts._month_cuts(even[:2], 4) == [dt.date(2026, 2, 1)]

@@ -326,6 +326,7 @@ def _contributions(
                CASE WHEN p_seq IS NULL THEN NULL ELSE {p_ls} END AS p_ls
         FROM ({e2b}) e2
         {f"WHERE {emit}" if emit else ""}
+        {"OFFSET 0" if x.pg else ""}
     """
     if levels is not None:
         levels.update(e0=e0, e1=e1, e2=e2, e3=e3)
@@ -683,6 +684,19 @@ def _in_other_connection(work):
         return pool.submit(run).result()
 
 
+def _month_cuts(counts: list[tuple[dt.date, int]], parts: int) -> list[dt.date]:
+    """Month starts that cut months counted as ``(month, rows)``, in order, into at most
+    ``parts`` runs of about equal rows (fewer when there are fewer months)."""
+    total = sum(rows for _month, rows in counts)
+    cuts: list[dt.date] = []
+    seen = 0
+    for month, rows in counts:
+        if seen and seen * parts >= total * (len(cuts) + 1) and len(cuts) < parts - 1:
+            cuts.append(month)
+        seen += rows
+    return cuts
+
+
 def _rebuild(x, report, start, chunk, progress, workers, scratch) -> RebuildReport:
     daily_cols = ", ".join((*DAILY_COLUMNS, *COUNTERS))
     began = time.monotonic()
@@ -807,15 +821,51 @@ def _rebuild(x, report, start, chunk, progress, workers, scratch) -> RebuildRepo
                 for future in done:
                     future.result()
             phase("daily")
+            # The sums are shared out too: the days are cut at month starts into as many
+            # parts as connections, about even in rows, and each connection sums the
+            # scratch rows of its part into a table of its own. The day leads the key, so
+            # no key spans two parts, and the parts in day order are in key order.
             union = " UNION ALL ".join(f"SELECT * FROM {table}" for table in scratch)
-            sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+            cursor.execute(
+                f"SELECT {x.month('day')}, COUNT(*) FROM {scratch[0]} GROUP BY 1 ORDER BY 1"
+            )
+            cuts = _month_cuts(cursor.fetchall(), len(shares))
+            parts = [f"insights_rebuild_{tag}_m{i}" for i in range(len(cuts) + 1)]
+            scratch.extend(parts)
+            sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTERS)
             keys = ", ".join(DAILY_COLUMNS)
+
+            def merge(cursor, table, low, high):
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                # The parts already share the cores out.
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                where = " AND ".join(
+                    [*(["day >= %s"] if low else []), *(["day < %s"] if high else [])]
+                )
+                cursor.execute(
+                    f"CREATE UNLOGGED TABLE {table} AS SELECT {keys}, {sums} FROM ({union}) s "
+                    f"WHERE {where or '1 = 1'} GROUP BY {ordered} ORDER BY {ordered}",
+                    [day for day in (low, high) if day],
+                )
+
+            bounds = [None, *cuts, None]
+            with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+                done = [
+                    pool.submit(
+                        _in_other_connection,
+                        partial(merge, table=table, low=bounds[i], high=bounds[i + 1]),
+                    )
+                    for i, table in enumerate(parts)
+                ]
+                for future in done:
+                    future.result()
+            phase("sums")
             # No ON CONFLICT: the days rebuilt were deleted above in this transaction and
-            # the GROUP BY gives each key one row, so no row can meet an existing one, and
-            # the plain insert skips the speculative-insertion check of every row.
+            # each part has one row per key, so no row can meet an existing one, and the
+            # plain insert skips the speculative-insertion check of every row.
             cursor.execute(
                 f"INSERT INTO insights_dailyfact ({daily_cols}) "
-                f"SELECT {keys}, {sums} FROM ({union}) s GROUP BY {ordered} ORDER BY {ordered}"
+                + " UNION ALL ".join(f"SELECT {daily_cols} FROM {table}" for table in parts)
             )
             cursor.execute(f"DROP TABLE {', '.join(scratch)}")
             scratch.clear()
