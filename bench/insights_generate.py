@@ -28,7 +28,9 @@ The simulation is vectorised with numpy and shared with the test suite
 * events after "now" are cut: the dossiers of the last weeks are still in progress.
 
 Event hashes are placeholders (64 zeros): the chain is not verified here and computing
-70 million SHA-256 would only slow the generator down; the row sizes are realistic.
+70 million SHA-256 would only slow the generator down; the row sizes are realistic. The
+bulk load writes them as the columns' defaults (``SERVER_FILLED``) rather than in the
+``COPY`` text.
 """
 
 # ruff: noqa: S608 (SQL built from fixed table and column names; values are parameters)

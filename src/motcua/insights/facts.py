@@ -318,6 +318,9 @@ def _contributions(
 
     officer, is_open, ls = state("")
     p_officer, p_open, p_ls = state("p_")
+    # PostgreSQL: OFFSET 0 keeps e3 a subquery of its own, so each event's officer, open
+    # flag and late day are computed once, not again in every part, filter and sum that
+    # reads them (the planner would otherwise inline the expressions into each use).
     e3 = f"""
         SELECT d, seq, action, at, dn, outcome, eres, rseq, rat, sup_all, unit_late_any,
                {officer} AS officer, {is_open} AS open_, {ls} AS ls,
@@ -650,8 +653,9 @@ def rebuild(
 
     ``workers`` > 1 (PostgreSQL): the ranges are shared out to that many connections,
     each reading the rebuilding transaction's own snapshot (``pg_export_snapshot``) and
-    summing its ranges into an unlogged scratch table; the transaction then adds the
-    scratch rows into the daily facts and drops the tables. The same rows as one worker,
+    summing its ranges into an unlogged scratch table; then each sums the scratch rows of
+    one run of months into a table of its own, and the transaction adds those into the
+    daily facts and drops the tables. The same rows as one worker,
     with the ranges' window queries spread over the server's cores; the inserts are not
     shared, so it pays only when the window work spans many ranges (a full rebuild), not
     for a rebuild from a recent date (ADR 6).
