@@ -1010,7 +1010,7 @@ def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
 
 # Columns whose value is the same on every generated row: the bulk load leaves them out of
 # the COPY text and lets the column's default, set for the load, write them (the placeholder
-# hashes are about half the bytes of an event line, to format and to parse).
+# hashes are about 40% of the bytes of an event line, to format and to parse).
 SERVER_FILLED = {
     "dossiers_dossier": {"chain_head": ZERO_HASH},
     "dossiers_dossierevent": {"prev_hash": ZERO_HASH, "hash": ZERO_HASH},
@@ -1097,6 +1097,21 @@ def without_secondary_indexes(tables: tuple[str, ...] = DOSSIER_TABLES):
                 cursor.execute(definition)
 
 
+def _constraints(cursor, tables: list[str], kinds: str, *, referenced: bool = False) -> list:
+    """(table, name, kind, definition) of the constraints of ``kinds`` (letters of
+    ``pg_constraint.contype``) on ``tables`` (and, with ``referenced``, those of other
+    tables that point to them), foreign keys last: they need the keys to be there."""
+    on = "conrelid = ANY(%s::regclass[])"
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) "
+        f"FROM pg_constraint WHERE contype::text = ANY(%s) AND ({on}"
+        + (" OR confrelid = ANY(%s::regclass[])" if referenced else "")
+        + ") ORDER BY contype = 'f', contype",
+        [list(kinds), tables, *([tables] if referenced else [])],
+    )
+    return cursor.fetchall()
+
+
 @contextlib.contextmanager
 def without_keys(tables: tuple[str, ...]):
     """PostgreSQL: drop the primary and unique keys of ``tables`` while a full rebuild
@@ -1107,20 +1122,14 @@ def without_keys(tables: tuple[str, ...]):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid = ANY(%s::regclass[]) "
-            "ORDER BY contype",
-            [list(tables)],
-        )
-        keys = cursor.fetchall()
-        for table, name, _definition in keys:
+        keys = _constraints(cursor, list(tables), "pu")
+        for table, name, _kind, _definition in keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for table, name, definition in keys:
+            for table, name, _kind, definition in keys:
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
@@ -1142,14 +1151,7 @@ def bulk_load(connection, *, freeze: bool, filled: dict | None = None):
     timings: dict[str, float] = {}
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE contype IN ('f', 'p', 'u') "
-            "AND (conrelid = ANY(%s::regclass[]) OR confrelid = ANY(%s::regclass[])) "
-            "ORDER BY contype = 'f'",
-            [tables, tables],
-        )
-        constraints = cursor.fetchall()
+        constraints = _constraints(cursor, tables, "fpu", referenced=True)
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))",

@@ -170,7 +170,7 @@ def test_the_merge_cuts_the_days_at_month_starts_into_even_parts():
     even = list(zip(months, [10] * 6, strict=True))
     assert facts._month_cuts(even, 2) == [dt.date(2026, 4, 1)]
     assert facts._month_cuts(even, 3) == [dt.date(2026, 3, 1), dt.date(2026, 5, 1)]
-    # One busy month: the part before it, then the rest.
+    # One busy month closes the first part; the months after it make the second.
     busy = list(zip(months, [1, 1, 100, 1, 1, 1], strict=True))
     assert facts._month_cuts(busy, 2) == [dt.date(2026, 4, 1)]
     # Fewer months than parts, or none: fewer parts.

@@ -655,10 +655,10 @@ def rebuild(
     each reading the rebuilding transaction's own snapshot (``pg_export_snapshot``) and
     summing its ranges into an unlogged scratch table; then each sums the scratch rows of
     one run of months into a table of its own, and the transaction adds those into the
-    daily facts and drops the tables. The same rows as one worker,
-    with the ranges' window queries spread over the server's cores; the inserts are not
-    shared, so it pays only when the window work spans many ranges (a full rebuild), not
-    for a rebuild from a recent date (ADR 6).
+    daily facts and drops the tables. The same rows as one worker, with the window queries
+    and the sums spread over the server's cores; the inserts are not shared, so it pays
+    only when the window work spans many ranges (a full rebuild), not for a rebuild from a
+    recent date (ADR 6).
     """
     x = Dialect.current()
     report = RebuildReport(start)
