@@ -490,6 +490,8 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         for _ in range(args.profile_n):
             lifecycle(staff, [], defaultdict(list))
         profiler.disable()
+        # The raw statistics too, for pstats' callers and callees.
+        profiler.dump_stats(f"{args.profile}.prof")
         stream = io.StringIO()
         stats = pstats.Stats(profiler, stream=stream).strip_dirs()
         stats.sort_stats("cumulative").print_stats(45)

@@ -63,10 +63,29 @@ def test_postgresql_prepares_the_transition_statements_once_per_connection(submi
 
     def prepared() -> set[str]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT name FROM pg_prepared_statements")
-            return {name for (name,) in cursor.fetchall()}
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {statement for (statement,) in cursor.fetchall()}
 
-    first = {n for n in prepared() if n.startswith("motcua_tx_")}
-    assert first
+    first = prepared()
+    # The lock, the event with the dossier row, the indicator hook's statement.
+    assert any("FOR UPDATE OF t" in statement for statement in first)
+    assert any(statement.startswith("WITH inserted AS") for statement in first)
+    assert any(statement.startswith("WITH delta AS") for statement in first)
     lifecycle(submit, staff)
-    assert {n for n in prepared() if n.startswith("motcua_tx_")} == first
+    assert prepared() == first
+
+
+@pytest.mark.django_db
+def test_nothing_is_prepared_with_prepared_statements_off(submit, staff, clock):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+    def prepared() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {statement for (statement,) in cursor.fetchall()}
+
+    before = prepared()
+    with override_settings(MOTCUA_PREPARED_STATEMENTS=False):
+        lifecycle(submit, staff)
+    assert prepared() <= before

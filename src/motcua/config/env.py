@@ -97,6 +97,12 @@ def env_database(name: str, default: str, *, var_dir: Path) -> dict:
         options = config.setdefault("OPTIONS", {})
         if "jit" not in options.get("options", ""):
             options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        # psycopg prepares statements only on a connection whose threshold is set (Django
+        # leaves it None, for transaction-pooling proxies). The transitions' cursor asks
+        # for preparing explicitly (dossiers/services/statements.py; off with
+        # MOTCUA_PREPARED_STATEMENTS=0); the threshold is high so nothing else is prepared
+        # by count, and Django's own cursors bind on the client and never prepare.
+        options.setdefault("prepare_threshold", 1_000_000)
     else:
         raise ConfigError(
             f"{name}={url!r}: unsupported database (motcua runs on SQLite or PostgreSQL)"

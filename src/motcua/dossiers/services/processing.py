@@ -91,7 +91,7 @@ def _save_steps(steps: list[DossierStep]) -> None:
     for step in steps:
         params.append(step.pk)
         params.extend(f.get_db_prep_save(getattr(step, f.attname), connection) for f in fields)
-    with connection.cursor() as cursor:
+    with statements.open_cursor() as cursor:
         statements.execute(
             cursor, statements.compiled(("step progress", len(steps)), build_sql), params
         )

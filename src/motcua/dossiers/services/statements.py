@@ -9,59 +9,79 @@ same field methods the ORM uses (``get_db_prep_save``, ``pre_save``, the read
 converters), and its rows become instances through ``Model.from_db``. No model of these
 has signal receivers or custom ``save()`` methods that this would bypass.
 
-On PostgreSQL the statements are also prepared once per connection (``PREPARE`` /
-``EXECUTE``): the lock's three-join ``SELECT … FOR UPDATE`` is planned in a few tenths of a
-millisecond, executed in a few hundredths. PREPARE is not transactional, so a set on the
-driver's connection object records what exists; a new connection prepares again. Behind
-a transaction-pooling proxy such as PgBouncer, session state does not follow:
-``MOTCUA_PREPARED_STATEMENTS=0`` turns this off (and the indicator hook's statement too).
+On PostgreSQL they also go through a cursor that binds the values on the server (psycopg's
+``Cursor``; Django's default ``ClientCursor`` quotes every value into the text in Python,
+which costs more than the statement takes to run) and are prepared once per connection by
+psycopg: the lock's three-join ``SELECT … FOR UPDATE`` is planned in a few tenths of a
+millisecond, executed in a few hundredths. Behind a transaction-pooling proxy such as
+PgBouncer, session state does not follow: ``MOTCUA_PREPARED_STATEMENTS=0`` turns preparing
+off (the indicator hook's statement too).
 """
 
 # ruff: noqa: S608 — every SQL string here is built from the models' table and column
 # names; values always go through query parameters.
 from __future__ import annotations
 
-import itertools
+import functools
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models
 
-_names = itertools.count(1)
-
 
 @dataclass(frozen=True)
 class Statement:
     sql: str
-    # The name it is prepared under on PostgreSQL, or "" to send it as it is.
-    name: str
-    params: int
 
 
 def _statement(sql: str) -> Statement:
-    count = sql.count("%s")
+    return Statement(sql)
+
+
+@contextmanager
+def open_cursor():
+    """A cursor for the compiled statements, wrapped by Django as ``connection.cursor()``
+    is (its errors, its query log and execute wrappers), binding and preparing on
+    PostgreSQL."""
     if connection.vendor != "postgresql":
-        return Statement(sql, "", count)
-    return Statement(sql, f"motcua_tx_{next(_names)}", count)
+        with connection.cursor() as found:
+            yield found
+        return
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = _binding_cursor_class()(connection.connection)
+    wrapped = (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+    with wrapped:
+        yield wrapped
 
 
 def execute(cursor, statement: Statement, params: list) -> None:
-    if not statement.name or not settings.MOTCUA_PREPARED_STATEMENTS:
-        cursor.execute(statement.sql, params)
-        return
-    raw = connection.connection
-    prepared = getattr(raw, "_motcua_prepared", None)
-    if prepared is None:
-        prepared = raw._motcua_prepared = set()
-    if statement.name not in prepared:
-        numbered = statement.sql
-        for position in range(1, statement.params + 1):
-            numbered = numbered.replace("%s", f"${position}", 1)
-        # Django passes no parameters here, so a literal "%%" must become "%".
-        cursor.execute(f"PREPARE {statement.name} AS {numbered.replace('%%', '%')}")
-        prepared.add(statement.name)
-    placeholders = ", ".join(["%s"] * statement.params)
-    cursor.execute(f"EXECUTE {statement.name}({placeholders})", params)
+    cursor.execute(statement.sql, params)
+
+
+@functools.cache
+def _binding_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class BindingCursor(ServerBindingCursor):
+        """Django's server-binding cursor, asking psycopg to prepare what it runs.
+
+        psycopg prepares a statement only where the connection's ``prepare_threshold`` is
+        not None (the settings set it for PostgreSQL, Django's default being None); the
+        cursors Django makes bind on the client and are never prepared."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            if prepare is None:
+                prepare = bool(settings.MOTCUA_PREPARED_STATEMENTS)
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+    return BindingCursor
 
 
 _cache: dict[tuple, object] = {}
@@ -132,7 +152,7 @@ def select(key: tuple, model, where: str, *, related: tuple[str, ...] = (), suff
 
 def fetch(plan: Select, params: list) -> list:
     """The rows of ``plan`` as instances of its first model (related ones cached on them)."""
-    with connection.cursor() as cursor:
+    with open_cursor() as cursor:
         execute(cursor, plan.statement, params)
         rows = cursor.fetchall()
     found = []
@@ -203,7 +223,7 @@ def insert(*instances: models.Model) -> None:
         for instance in instances
         for f in fields
     ]
-    with connection.cursor() as cursor:
+    with open_cursor() as cursor:
         execute(cursor, statement, params)
         if connection.features.can_return_columns_from_insert:
             keys = [pk for (pk,) in cursor.fetchall()]
@@ -223,7 +243,7 @@ def update(instance: models.Model, attnames: list[str]) -> None:
         ("update", model, tuple(attnames)), lambda: _statement(_update_sql(model, fields))
     )
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
-    with connection.cursor() as cursor:
+    with open_cursor() as cursor:
         execute(cursor, statement, [*params, instance.pk])
         if cursor.rowcount != 1:
             raise DatabaseError(f"{model._meta.label} {instance.pk} was not updated.")
@@ -251,7 +271,7 @@ def insert_and_update(new: models.Model, row: models.Model, attnames: list[str])
     statement = _cached(("insert and update", new_model, row_model, tuple(attnames)), build)
     params = [f.get_db_prep_save(f.pre_save(new, True), connection) for f in new_fields]
     params += [f.get_db_prep_save(f.pre_save(row, False), connection) for f in row_fields]
-    with connection.cursor() as cursor:
+    with open_cursor() as cursor:
         execute(cursor, statement, [*params, row.pk])
         found = cursor.fetchone()
     if found is None:
