@@ -397,6 +397,8 @@ def count_queries(staff: Staff, lifecycles: int) -> dict[str, Any]:
         "sql_share": sum(sql_seconds[n] for n in SERVICES) / total,
         "commit_share": sum(commit_seconds[n] for n in SERVICES) / total,
         "commits_per_transition": sum(commits[n] for n in SERVICES) / transitions,
+        # What the database round trips alone take per transition, driver included.
+        "database_seconds": sum(sql_seconds[n] + commit_seconds[n] for n in SERVICES) / transitions,
         "per_service": {
             name: {
                 "queries": queries[name] / lifecycles,
@@ -643,6 +645,14 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
             f"- {name}: **{result['rate']:,.0f} transitions/s**; transitions/s ÷ raw "
             f"inserts/s = **{result['rate'] / result['raw_rate']:.3f}** "
             f"(÷ ORM inserts/s = {result['rate'] / result['orm_rate']:.3f})"
+        )
+    for result in results:
+        name = names[result["db"]]
+        database = result["queries"]["database_seconds"]
+        print(
+            f"- {name}: the statements and the COMMIT alone take {database * 1000:.2f} ms a "
+            f"transition (counting pass, driver included): at most {1 / database:,.0f} "
+            "transitions/s were the rest of the service free"
         )
     for result in results:
         if result["db"] == "postgres":

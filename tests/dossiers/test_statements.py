@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, DossierStep
@@ -89,3 +90,25 @@ def test_nothing_is_prepared_with_prepared_statements_off(submit, staff, clock):
     with override_settings(MOTCUA_PREPARED_STATEMENTS=False):
         lifecycle(submit, staff)
     assert prepared() <= before
+
+
+def test_the_step_progress_goes_out_with_the_event(submit, staff, clock):
+    """A hand-over ends one step and starts the next; on PostgreSQL that write rides in the
+    event's statement, elsewhere just before it: the steps and the history agree."""
+    d = submit()
+    d = s.dossier_receive(dossier=d, user=staff.counter_a)
+    d = s.step_assign(dossier=d, user=staff.counter_a, assignee=staff.specialist_a)
+    with CaptureQueriesContext(connection) as captured:
+        d = s.step_hand_over(dossier=d, user=staff.specialist_a)
+    statements_run = [q["sql"] for q in captured.captured_queries]
+    step_writes = [q for q in statements_run if 'UPDATE "dossiers_dossierstep"' in q]
+    assert len(step_writes) == 1
+    if connection.vendor == "postgresql":
+        assert "WITH inserted AS" in step_writes[0]
+    steps = list(DossierStep.objects.filter(dossier=d).order_by("order"))
+    appraise = next(step for step in steps if step.kind == "appraise")
+    following = steps[steps.index(appraise) + 1]
+    assert appraise.finished_at is not None and appraise.outcome
+    assert following.started_at == appraise.finished_at and following.finished_at is None
+    assert d.events.order_by("-seq").first().payload["to_kind"] == following.kind
+    assert list(verify_all()) == []

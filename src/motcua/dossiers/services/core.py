@@ -297,6 +297,7 @@ def append_event(
     dossier.event_count = seq
     changed = _changes(dossier)
     if changed is None:
+        statements.flush_with_event(dossier)
         statements.insert(event)
         dossier.save()
     else:

@@ -62,9 +62,10 @@ def _current_step(dossier: Dossier) -> DossierStep | None:
 _PROGRESS = ("started_at", "finished_at", "outcome", "assignee")
 
 
-def _save_steps(steps: list[DossierStep]) -> None:
+def _save_steps(dossier: Dossier, steps: list[DossierStep]) -> None:
     """Write the progress of ``steps`` in one UPDATE (a hand-over ends one step and starts
-    the next, sometimes skipping some between): one round trip instead of one per step."""
+    the next, sometimes skipping some between), sent with the transition's event
+    (``statements.with_event``): no round trip of its own."""
     if not steps:
         return
     fields = [DossierStep._meta.get_field(name) for name in _PROGRESS]
@@ -91,10 +92,9 @@ def _save_steps(steps: list[DossierStep]) -> None:
     for step in steps:
         params.append(step.pk)
         params.extend(f.get_db_prep_save(getattr(step, f.attname), connection) for f in fields)
-    with statements.open_cursor() as cursor:
-        statements.execute(
-            cursor, statements.compiled(("step progress", len(steps)), build_sql), params
-        )
+    statements.with_event(
+        dossier, statements.compiled(("step progress", len(steps)), build_sql), params
+    )
 
 
 def step_outcome(finished_at: dt.datetime, due_at: dt.datetime | None) -> str:
@@ -146,7 +146,7 @@ def _advance(dossier: Dossier, at: dt.datetime, *, assignee=None, until_kind=Non
             target.assignee = assignee
         changed.append(target)
         row.update(to_step=target.order, to_kind=target.kind, to_user=target.assignee_id)
-    _save_steps(changed)
+    _save_steps(dossier, changed)
     return row
 
 
@@ -173,7 +173,7 @@ def step_assign(*, dossier: Dossier, user, assignee, version: int | None = None)
                     "no_open_step", "Hồ sơ không còn bước đang xử lý.", "No step is open."
                 )
             current.assignee = assignee
-            _save_steps([current])
+            _save_steps(d, [current])
             row = {"to_step": current.order, "to_kind": current.kind}
         row["assignee"] = assignee.pk
         row["assignee_name"] = assignee.get_full_name() or assignee.get_username()
@@ -325,7 +325,7 @@ def dossier_propose_result(
             uploaded_by=user,
         )
         document.file.save(upload.safe_name, ContentFile(content), save=False)
-        document.save()
+        statements.insert(document)
         row = _advance(d, at, until_kind="approve")
         row.update(document=document.pk, sha256=upload.sha256, note=note)
         return row

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connection, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,16 @@ def open_cursor():
     """A cursor for the compiled statements, wrapped by Django as ``connection.cursor()``
     is (its errors, its query log and execute wrappers), binding and preparing on
     PostgreSQL."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as found:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        with db.cursor() as found:
             yield found
         return
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = _binding_cursor_class()(connection.connection)
-    wrapped = (
-        connection.make_debug_cursor(raw)
-        if connection.queries_logged
-        else connection.make_cursor(raw)
-    )
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        raw = _binding_cursor_class()(db.connection)
+    wrapped = db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
     with wrapped:
         yield wrapped
 
@@ -155,19 +152,19 @@ def fetch(plan: Select, params: list) -> list:
     with open_cursor() as cursor:
         execute(cursor, plan.statement, params)
         rows = cursor.fetchall()
+    # The proxy ``connection`` looks the connection up on every attribute; once here.
+    db = connections[DEFAULT_DB_ALIAS]
     found = []
     for row in rows:
         values = list(row)
         for position, converters, col in plan.converting:
             value = values[position]
             for converter in converters:
-                value = converter(value, col, connection)
+                value = converter(value, col, db)
             values[position] = value
         first = None
         for model, attnames, start, via in plan.tables:
-            instance = model.from_db(
-                connection.alias, attnames, values[start : start + len(attnames)]
-            )
+            instance = model.from_db(db.alias, attnames, values[start : start + len(attnames)])
             if via is None:
                 first = instance
             else:
@@ -218,10 +215,9 @@ def insert(*instances: models.Model) -> None:
         ("insert", model, len(instances)),
         lambda: _statement(_insert_sql(model, fields, len(instances))),
     )
+    db = connections[DEFAULT_DB_ALIAS]
     params = [
-        f.get_db_prep_save(f.pre_save(instance, True), connection)
-        for instance in instances
-        for f in fields
+        f.get_db_prep_save(f.pre_save(instance, True), db) for instance in instances for f in fields
     ]
     with open_cursor() as cursor:
         execute(cursor, statement, params)
@@ -242,35 +238,61 @@ def update(instance: models.Model, attnames: list[str]) -> None:
     statement = _cached(
         ("update", model, tuple(attnames)), lambda: _statement(_update_sql(model, fields))
     )
-    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(f.pre_save(instance, False), db) for f in fields]
     with open_cursor() as cursor:
         execute(cursor, statement, [*params, instance.pk])
         if cursor.rowcount != 1:
             raise DatabaseError(f"{model._meta.label} {instance.pk} was not updated.")
 
 
+def with_event(row: models.Model, statement: Statement, params: list) -> None:
+    """Run ``statement`` with the next ``insert_and_update`` that updates ``row``: inside
+    that statement on PostgreSQL (one more data-modifying WITH, no round trip of its own),
+    just before it elsewhere. The same transaction holds both; a statement whose result
+    the caller needs cannot wait like this."""
+    row.__dict__.setdefault("_motcua_with_event", []).append((statement, params))
+
+
+def flush_with_event(row: models.Model) -> None:
+    """Run now what waits for ``row``'s next event (a path that writes no such event)."""
+    waiting = row.__dict__.pop("_motcua_with_event", ())
+    if waiting:
+        with open_cursor() as cursor:
+            for statement, params in waiting:
+                execute(cursor, statement, params)
+
+
 def insert_and_update(new: models.Model, row: models.Model, attnames: list[str]) -> None:
-    """INSERT ``new`` and UPDATE the columns ``attnames`` of ``row``: on PostgreSQL in one
-    statement (the INSERT in a data-modifying WITH), one round trip fewer; elsewhere in
-    two."""
+    """INSERT ``new`` and UPDATE the columns ``attnames`` of ``row``, with what waits for
+    it (``with_event``): on PostgreSQL in one statement (the INSERT and the waiting
+    writes in data-modifying WITHs), elsewhere in one statement each."""
     if connection.vendor != "postgresql":
+        flush_with_event(row)
         insert(new)
         update(row, attnames)
         return
+    waiting = row.__dict__.pop("_motcua_with_event", ())
     new_model, row_model = type(new), type(row)
     new_fields = [f for f in new_model._meta.concrete_fields if not f.primary_key]
     row_fields = [row_model._meta.get_field(name) for name in attnames]
+    riders = tuple(statement for statement, _ in waiting)
 
     def build() -> Statement:
         pk = connection.ops.quote_name(new_model._meta.pk.column)
+        ctes = [f"inserted AS ({_insert_sql(new_model, new_fields, 1)})"]
+        ctes += [f"waiting_{i} AS ({rider.sql})" for i, rider in enumerate(riders)]
         return _statement(
-            f"WITH inserted AS ({_insert_sql(new_model, new_fields, 1)}) "
+            f"WITH {', '.join(ctes)} "
             f"{_update_sql(row_model, row_fields)} RETURNING (SELECT {pk} FROM inserted)"
         )
 
-    statement = _cached(("insert and update", new_model, row_model, tuple(attnames)), build)
-    params = [f.get_db_prep_save(f.pre_save(new, True), connection) for f in new_fields]
-    params += [f.get_db_prep_save(f.pre_save(row, False), connection) for f in row_fields]
+    statement = _cached(("insert and update", new_model, row_model, tuple(attnames), riders), build)
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(f.pre_save(new, True), db) for f in new_fields]
+    for _, rider_params in waiting:
+        params += rider_params
+    params += [f.get_db_prep_save(f.pre_save(row, False), db) for f in row_fields]
     with open_cursor() as cursor:
         execute(cursor, statement, [*params, row.pk])
         found = cursor.fetchone()
