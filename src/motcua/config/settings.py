@@ -122,6 +122,9 @@ DATABASES = {
 # connection; a transaction-pooling proxy (PgBouncer in transaction mode) does not keep
 # them: set 0 there.
 MOTCUA_PREPARED_STATEMENTS = env_bool("MOTCUA_PREPARED_STATEMENTS", default=True)
+if not MOTCUA_PREPARED_STATEMENTS and "prepare_threshold" in DATABASES["default"]["OPTIONS"]:
+    # Nothing prepared at all on such a connection (psycopg's own switch).
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The applicant-name index carries the scope columns for PostgreSQL's index-only scans
 # (dossiers.Dossier.Meta); SQLite builds it without them, which is all W040 says.
