@@ -22,8 +22,11 @@ the procedure, agency and officers, runs the warm-up (not measured), then measur
   (a) ``cursor.execute`` of one INSERT in autocommit mode, i.e. one committed INSERT per
   transaction, and (b) ``Model.objects.create`` inside ``transaction.atomic()`` per row;
   nine of each after every lifecycle, so that both see the same load on the machine;
-* queries per transition (``connection.execute_wrapper``) and the share of a transition
-  spent in SQL and in COMMIT, on a separate pass;
+* queries per transition (``connection.execute_wrapper``), the share of a transition
+  spent in SQL and in COMMIT, and the mean time of each statement by what it is, on a
+  separate pass; on PostgreSQL, that pass again with ``synchronous_commit = off`` on this
+  connection, to tell the COMMIT's wait for the WAL flush from the rest (a diagnosis: the
+  services always commit durably);
 * ``verify-chain`` over every event created (``call_command``, in process);
 * the peak RSS of the child (``resource.getrusage``).
 
@@ -342,12 +345,39 @@ def summary(samples: list[float]) -> dict[str, float]:
     }
 
 
+def statement_label(sql: str) -> str:
+    """A short name for a statement: its verb and table (the event statement, which also
+    updates the dossier and what rides with it, and the indicator facts' statements by
+    what they are)."""
+    words = sql.replace('"', "").split()
+    upper = [word.upper() for word in words]
+    verb = upper[0]
+    if verb == "WITH" and "dossiers_dossierevent" in words[:8]:
+        return "event INSERT + dossier UPDATE (one statement)"
+    if verb == "WITH" and words[1] == "delta":
+        return "indicator facts (one statement)"
+    if any(w in {"delta", "temp.delta"} or w.startswith("insights_") for w in words[:8]):
+        # SQLite: the delta in a temporary table, then one statement per facts table.
+        return "indicator facts (SQLite: its statements)"
+    if verb == "UPDATE":
+        return f"UPDATE {words[1]}"
+    for index, word in enumerate(upper):
+        if word in {"FROM", "INTO"} and index + 1 < len(words):
+            suffix = " FOR UPDATE" if "UPDATE" in upper[-3:] else ""
+            return f"{verb} {words[index + 1]}{suffix}"
+    return verb
+
+
 def count_queries(staff: Staff, lifecycles: int) -> dict[str, Any]:
-    """Queries, SQL time and COMMIT time per service, on a pass of its own."""
+    """Queries, SQL time and COMMIT time per service, on a pass of its own; the time of
+    each statement; on PostgreSQL, a second pass timing COMMIT without waiting for the WAL
+    flush (``synchronous_commit = off`` for this connection, a diagnosis only: the product
+    always commits durably)."""
     from django.db import connections
 
     connection = connections["default"]
     current = {"name": ""}
+    statements: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, int] = defaultdict(int)
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     sql_seconds: dict[str, float] = defaultdict(float)
@@ -365,7 +395,9 @@ def count_queries(staff: Staff, lifecycles: int) -> dict[str, Any]:
         try:
             return execute(sql, params, many, context)
         finally:
-            sql_seconds[name] += time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            sql_seconds[name] += elapsed
+            statements[statement_label(sql)].append(elapsed)
 
     original_commit = connection._commit
 
@@ -391,7 +423,18 @@ def count_queries(staff: Staff, lifecycles: int) -> dict[str, Any]:
         del connection._commit
     transitions = lifecycles * len(SERVICES)
     total = sum(per_service[name][i] for name in SERVICES for i in range(lifecycles))
+    statements["COMMIT"] = [
+        commit_seconds[n] / commits[n] for n in SERVICES for _ in range(commits[n])
+    ]
+    asynchronous = None
+    if connection.vendor == "postgresql":
+        asynchronous = asynchronous_commit(staff, lifecycles)
     return {
+        "statements": {
+            label: {"per_transition": len(times) / transitions, "mean": statistics.fmean(times)}
+            for label, times in sorted(statements.items(), key=lambda item: -sum(item[1]))
+        },
+        "asynchronous_commit": asynchronous,
         "lifecycles": lifecycles,
         "per_transition": sum(queries[n] for n in SERVICES) / transitions,
         "sql_share": sum(sql_seconds[n] for n in SERVICES) / total,
@@ -408,6 +451,33 @@ def count_queries(staff: Staff, lifecycles: int) -> dict[str, Any]:
             for name in SERVICES
         },
     }
+
+
+def asynchronous_commit(staff: Staff, lifecycles: int) -> float:
+    """The mean COMMIT of a pass with ``synchronous_commit = off`` on this connection."""
+    from django.db import connection
+
+    seconds: list[float] = []
+    original_commit = connection._commit
+
+    def timed_commit():
+        started = time.perf_counter()
+        try:
+            return original_commit()
+        finally:
+            seconds.append(time.perf_counter() - started)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    connection._commit = timed_commit
+    try:
+        for _ in range(lifecycles):
+            lifecycle(staff, [], defaultdict(list))
+    finally:
+        del connection._commit
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+    return statistics.fmean(seconds)
 
 
 def database_facts(db: str) -> str:
@@ -654,6 +724,26 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
             f"transition (counting pass, driver included): at most {1 / database:,.0f} "
             "transitions/s were the rest of the service free"
         )
+    for result in results:
+        name = names[result["db"]]
+        asynchronous = result["queries"]["asynchronous_commit"]
+        if asynchronous is not None:
+            durable = result["queries"]["statements"]["COMMIT"]["mean"]
+            print(
+                f"- {name}: a COMMIT takes {ms(durable)}; {ms(asynchronous)} on a pass with "
+                "`synchronous_commit = off` (diagnosis only): waiting for the WAL flush is "
+                f"{ms(max(durable - asynchronous, 0))} of every transition"
+            )
+    print()
+    print("| database | statement | per transition | mean | per transition, total |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for result in results:
+        for label, row in result["queries"]["statements"].items():
+            print(
+                f"| {names[result['db']]} | {label} | {row['per_transition']:.2f} | "
+                f"{ms(row['mean'])} | {ms(row['mean'] * row['per_transition'])} |"
+            )
+    print()
     for result in results:
         if result["db"] == "postgres":
             met = "met" if result["rate"] >= args.target else "MISSED"
