@@ -54,6 +54,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -368,6 +369,25 @@ def statement_label(sql: str) -> str:
     return verb
 
 
+@contextmanager
+def timed_commits(connection, record: Callable[[float], None]):
+    """Hand ``record`` the seconds of every COMMIT of ``connection`` inside the block."""
+    original_commit = connection._commit
+
+    def timed_commit():
+        started = time.perf_counter()
+        try:
+            return original_commit()
+        finally:
+            record(time.perf_counter() - started)
+
+    connection._commit = timed_commit
+    try:
+        yield
+    finally:
+        del connection._commit
+
+
 def count_queries(staff: Staff, lifecycles: int) -> dict[str, Any]:
     """Queries, SQL time and COMMIT time per service, on a pass of its own; the time of
     each statement; on PostgreSQL, a second pass timing COMMIT without waiting for the WAL
@@ -399,33 +419,21 @@ def count_queries(staff: Staff, lifecycles: int) -> dict[str, Any]:
             sql_seconds[name] += elapsed
             statements[statement_label(sql)].append(elapsed)
 
-    original_commit = connection._commit
-
-    def timed_commit():
-        started = time.perf_counter()
-        try:
-            return original_commit()
-        finally:
-            commit_seconds[current["name"]] += time.perf_counter() - started
-            commits[current["name"]] += 1
+    def commit_timed(seconds: float) -> None:
+        commit_seconds[current["name"]] += seconds
+        commits[current["name"]] += 1
+        statements["COMMIT"].append(seconds)
 
     per_service: dict[str, list[float]] = defaultdict(list)
 
     def announce(name: str) -> None:
         current["name"] = name
 
-    connection._commit = timed_commit
-    try:
-        with connection.execute_wrapper(wrapper):
-            for _ in range(lifecycles):
-                lifecycle(staff, [], per_service, before=announce)
-    finally:
-        del connection._commit
+    with timed_commits(connection, commit_timed), connection.execute_wrapper(wrapper):
+        for _ in range(lifecycles):
+            lifecycle(staff, [], per_service, before=announce)
     transitions = lifecycles * len(SERVICES)
     total = sum(per_service[name][i] for name in SERVICES for i in range(lifecycles))
-    statements["COMMIT"] = [
-        commit_seconds[n] / commits[n] for n in SERVICES for _ in range(commits[n])
-    ]
     asynchronous = None
     if connection.vendor == "postgresql":
         asynchronous = asynchronous_commit(staff, lifecycles)
@@ -458,23 +466,13 @@ def asynchronous_commit(staff: Staff, lifecycles: int) -> float:
     from django.db import connection
 
     seconds: list[float] = []
-    original_commit = connection._commit
-
-    def timed_commit():
-        started = time.perf_counter()
-        try:
-            return original_commit()
-        finally:
-            seconds.append(time.perf_counter() - started)
-
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
-    connection._commit = timed_commit
     try:
-        for _ in range(lifecycles):
-            lifecycle(staff, [], defaultdict(list))
+        with timed_commits(connection, seconds.append):
+            for _ in range(lifecycles):
+                lifecycle(staff, [], defaultdict(list))
     finally:
-        del connection._commit
         with connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
     return statistics.fmean(seconds)
